@@ -4,7 +4,10 @@ type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Pr
 
 const COMMANDS: Record<string, Command> = {
   run: { summary: "read the meter and print or publish live readings", load: () => import("./cli/run.js") },
-  decode: { summary: "decode captured bytes (hex, file or stdin) to readings", load: () => import("./cli/decode.js") },
+  decode: {
+    summary: "decode captured bytes (hex, file or stdin) to readings",
+    load: () => import("./cli/decode.js"),
+  },
   simulate: { summary: "serve a virtual E450 over TCP", load: () => import("./cli/simulate.js") },
   backtest: {
     summary: "backtest forecasts and anomaly detectors on consumption CSV files",

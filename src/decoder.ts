@@ -1,21 +1,31 @@
 /**
  * The decoding pipeline as one pure function over a whole byte stream: auto-detected framing,
  * reassembly, deciphering and layout decoding. `e450 decode`, the tests and the benchmarks use it;
- * the live service uses the same parts incrementally through StreamDecoder.
+ * the live service feeds the same StreamDecoder chunk by chunk.
  */
+import { unframedApdu } from "./dlms/wrapper.js";
 import type { Issue } from "./errors.js";
 import type { Snapshot } from "./meter/snapshot.js";
+import { type StreamDecoderOptions, StreamDecoder } from "./meter/stream-decoder.js";
 
-export interface DecodeOptions {
-  /** AES-128 global unicast encryption key (16 bytes). */
-  readonly encryptionKey?: Uint8Array;
-  /** Authentication key (16 bytes); without it a GCM tag is not checked. */
-  readonly authenticationKey?: Uint8Array;
-  /** "auto" (default) or a named positional layout ("burgenland", "wiener-netze"). */
-  readonly layout?: string;
-}
+export type DecodeOptions = StreamDecoderOptions;
 
 export interface DecodeResult {
   readonly snapshots: Snapshot[];
   readonly issues: Issue[];
+}
+
+export function decodeBytes(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
+  const decoder = new StreamDecoder(options);
+  const snapshots: Snapshot[] = [];
+  const issues: Issue[] = [];
+  let events = [...decoder.push(bytes, 0), ...decoder.finish(0)];
+  // Nothing framed it: it may be an APDU captured after the link layer.
+  const apdu = decoder.stats.framesReceived === 0 ? unframedApdu(bytes) : null;
+  if (apdu) events = new StreamDecoder(options).pushApdu(apdu, 0);
+  for (const event of events) {
+    if (event.kind === "snapshot") snapshots.push(event.snapshot);
+    else if (event.kind === "issue") issues.push(event.issue);
+  }
+  return { snapshots, issues };
 }

@@ -18,7 +18,8 @@ export function parseDecimal(text: string): ExactNumber | null {
   const [, sign = "", whole = "", fraction = ""] = match;
   if (whole === "" && fraction === "") return null;
   const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, "") || "0";
-  return { raw: BigInt(`${sign}${digits}`), scaler: -fraction.length };
+  // "-0" would make {scaler: -0} unequal to {scaler: 0} under Object.is (and in test equality).
+  return { raw: BigInt(`${sign}${digits}`), scaler: fraction.length === 0 ? 0 : -fraction.length };
 }
 
 /** The exact decimal text, e.g. {raw: 4912257n, scaler: -3} → "4912.257"; {raw: 5n, scaler: 2} → "500". */

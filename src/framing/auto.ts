@@ -1,0 +1,79 @@
+/**
+ * Protocol auto-detection over one byte stream: every candidate framer sees the bytes until one of
+ * them completes a valid frame; from then on only that one does. If the locked protocol produces
+ * nothing but discards for a while (the user re-cabled, the bridge changed port), detection starts
+ * again. Before a lock, only checksum failures are reported: "noise" to one framer is the other's
+ * frame data.
+ */
+import type { DiscardReason, Framer, FramerOutput } from "./types.js";
+
+export interface Candidate<F> {
+  readonly name: string;
+  readonly framer: Framer<F>;
+}
+
+export type Tagged<F> = { readonly protocol: string; readonly frame: F };
+
+/** Consecutive discards from the locked framer that make us doubt the lock. */
+const UNLOCK_AFTER_DISCARDS = 16;
+/**
+ * Reasons that mean "this was that protocol, but damaged". Not "bcc": STX and ETX are common bytes in
+ * binary streams, and a real readout is preceded by an identification line, which locks first.
+ */
+const PROTOCOL_EVIDENCE: ReadonlySet<DiscardReason> = new Set([
+  "hcs",
+  "fcs",
+  "mbus-checksum",
+  "mbus-framing",
+  "crc16",
+]);
+
+export class AutoFramer<F> implements Framer<Tagged<F>> {
+  private locked: Candidate<F> | null = null;
+  private discardsSinceFrame = 0;
+
+  constructor(private readonly candidates: readonly Candidate<F>[]) {}
+
+  get protocol(): string | null {
+    return this.locked?.name ?? null;
+  }
+
+  push(chunk: Uint8Array, now: number): FramerOutput<Tagged<F>>[] {
+    if (this.locked) return this.pushLocked(this.locked, chunk, now);
+    const out: FramerOutput<Tagged<F>>[] = [];
+    for (const candidate of this.candidates) {
+      for (const output of candidate.framer.push(chunk, now)) {
+        if (output.kind === "frame") {
+          this.locked ??= candidate;
+          if (this.locked === candidate)
+            out.push({ kind: "frame", frame: { protocol: candidate.name, frame: output.frame } });
+        } else if (PROTOCOL_EVIDENCE.has(output.reason)) {
+          out.push(output);
+        }
+      }
+    }
+    if (this.locked) for (const other of this.candidates) if (other !== this.locked) other.framer.reset();
+    return out;
+  }
+
+  reset(): void {
+    this.locked = null;
+    this.discardsSinceFrame = 0;
+    for (const candidate of this.candidates) candidate.framer.reset();
+  }
+
+  private pushLocked(locked: Candidate<F>, chunk: Uint8Array, now: number): FramerOutput<Tagged<F>>[] {
+    const out: FramerOutput<Tagged<F>>[] = [];
+    for (const output of locked.framer.push(chunk, now)) {
+      if (output.kind === "frame") {
+        this.discardsSinceFrame = 0;
+        out.push({ kind: "frame", frame: { protocol: locked.name, frame: output.frame } });
+      } else {
+        this.discardsSinceFrame++;
+        out.push(output);
+      }
+    }
+    if (this.discardsSinceFrame >= UNLOCK_AFTER_DISCARDS) this.reset();
+    return out;
+  }
+}

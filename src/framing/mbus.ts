@@ -1,0 +1,137 @@
+/**
+ * Wired M-Bus long frames (EN 13757-2 §5): 68 L L 68 | C A CI data | CS | 16, where L counts C…data
+ * and CS is their sum mod 256. Kaifa and Sagemcom meters in Austria carry DLMS in them
+ * (e450-protocols.md §4). Sagemcom T210-D quirk: a 263-byte frame says L = 0x01 (257 mod 256,
+ * amsreader-firmware#155), so when L does not lead to a valid end, L + 256 is tried.
+ */
+import { ByteBuffer } from "./byte-buffer.js";
+import { mbusChecksum } from "./crc.js";
+import type { DiscardReason, Framer, FramerOutput } from "./types.js";
+
+export interface MbusFrame {
+  readonly control: number;
+  readonly address: number;
+  readonly ci: number;
+  /** Bytes after the CI field. */
+  readonly data: Uint8Array;
+  readonly raw: Uint8Array;
+}
+
+const START = 0x68;
+const STOP = 0x16;
+const DEFAULT_STALL_MS = 2_000;
+/** Only implausibly short L fields are read as the T210-D's wrapped 257–287; real short frames stay short. */
+const QUIRK_MAX_LENGTH = 0x20;
+
+type Attempt =
+  | { readonly kind: "incomplete" }
+  | { readonly kind: "frame"; readonly frame: MbusFrame; readonly consumed: number }
+  | { readonly kind: "invalid"; readonly reason: DiscardReason; readonly detail: string };
+
+export class MbusFramer implements Framer<MbusFrame> {
+  private readonly buffer = new ByteBuffer();
+  private waitingSince: number | null = null;
+
+  constructor(private readonly stallMs = DEFAULT_STALL_MS) {}
+
+  push(chunk: Uint8Array, now: number): FramerOutput<MbusFrame>[] {
+    this.buffer.append(chunk);
+    const out: FramerOutput<MbusFrame>[] = [];
+    for (;;) {
+      const start = this.buffer.indexOf(START);
+      if (start < 0) {
+        this.discard(out, "noise", this.buffer.length);
+        break;
+      }
+      if (start > 0) this.discard(out, "noise", start);
+      const attempt = parseAt(this.buffer, now - (this.waitingSince ?? now) > this.stallMs);
+      if (attempt.kind === "frame") {
+        out.push({ kind: "frame", frame: attempt.frame });
+        this.buffer.drop(attempt.consumed);
+        this.waitingSince = null;
+        continue;
+      }
+      if (attempt.kind === "invalid") {
+        const next = this.buffer.indexOf(START, 1);
+        this.discard(out, attempt.reason, next < 0 ? this.buffer.length : next, attempt.detail);
+        this.waitingSince = null;
+        continue;
+      }
+      this.waitingSince ??= now;
+      break;
+    }
+    return out;
+  }
+
+  reset(): void {
+    this.buffer.clear();
+    this.waitingSince = null;
+  }
+
+  private discard(
+    out: FramerOutput<MbusFrame>[],
+    reason: DiscardReason,
+    bytes: number,
+    detail?: string,
+  ): void {
+    if (bytes <= 0) return;
+    this.buffer.drop(bytes);
+    out.push(
+      detail === undefined
+        ? { kind: "discarded", reason, bytes }
+        : { kind: "discarded", reason, bytes, detail },
+    );
+  }
+}
+
+/** True when a frame with user-data length `length` ends validly in the buffer. */
+function endsAt(buffer: ByteBuffer, length: number): "yes" | "no" | "incomplete" {
+  const total = length + 6;
+  if (buffer.length < total) return "incomplete";
+  if (buffer.at(total - 1) !== STOP) return "no";
+  return mbusChecksum(buffer.view(), 4, 4 + length) === buffer.at(4 + length) ? "yes" : "no";
+}
+
+function parseAt(buffer: ByteBuffer, stalled: boolean): Attempt {
+  if (buffer.length < 4) return stalled ? truncated() : { kind: "incomplete" };
+  const length = buffer.at(1);
+  if (buffer.at(2) !== length || buffer.at(3) !== START) {
+    return { kind: "invalid", reason: "noise", detail: "no M-Bus long-frame header" };
+  }
+  // The T210-D quirk only ever makes L smaller, so the true frame is L or L + 256 bytes long.
+  const candidates = length < QUIRK_MAX_LENGTH ? [length, length + 256] : [length];
+  for (const candidate of candidates) {
+    if (candidate < 3) continue;
+    const verdict = endsAt(buffer, candidate);
+    if (verdict === "yes") return frameOf(buffer, candidate);
+    if (verdict === "incomplete") {
+      if (stalled) return truncated();
+      // A valid end at L rules out L + 256 only once we have seen it; wait for more bytes otherwise.
+      return { kind: "incomplete" };
+    }
+  }
+  return {
+    kind: "invalid",
+    reason: "mbus-framing",
+    detail: "checksum or stop byte wrong for the announced length",
+  };
+}
+
+function truncated(): Attempt {
+  return { kind: "invalid", reason: "truncated", detail: "M-Bus frame incomplete after timeout" };
+}
+
+function frameOf(buffer: ByteBuffer, length: number): Attempt {
+  const total = length + 6;
+  return {
+    kind: "frame",
+    consumed: total,
+    frame: {
+      control: buffer.at(4),
+      address: buffer.at(5),
+      ci: buffer.at(6),
+      data: buffer.copy(7, 4 + length),
+      raw: buffer.copy(0, total),
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * The whole ingest path as one incremental, pure object: byte chunks in, snapshots and issues out,
+ * with every discard and rejection counted by reason. No I/O; the clock is passed in.
+ *
+ *   chunks → auto-detected framer (HDLC | M-Bus | IEC 62056-21) → segment joiners → GBT → push decoder
+ */
+import { DecodeError, type Issue } from "../errors.js";
+import { AutoFramer, type Candidate } from "../framing/auto.js";
+import { HdlcFramer, type HdlcFrame } from "../framing/hdlc.js";
+import { HdlcSegmentJoiner } from "../framing/hdlc-reassembly.js";
+import { createIec62056Framer, type Iec62056Frame } from "../framing/iec62056-21.js";
+import { MbusFramer, type MbusFrame } from "../framing/mbus.js";
+import { MbusSegmentJoiner } from "../framing/mbus-reassembly.js";
+import type { Framer } from "../framing/types.js";
+import { GBT_TAG, type GbtResult, GbtReassembler, parseGbtBlock } from "../dlms/gbt.js";
+import { cipherHeader, decodePush, type PushOptions } from "../dlms/push.js";
+import { hex } from "../dlms/axdr.js";
+import { decodeIec62056Frame } from "../iec62056/snapshot.js";
+import { FrameCounterTracker } from "./frame-counter.js";
+import type { Snapshot } from "./snapshot.js";
+import { DecoderStats } from "./stats.js";
+
+export type Protocol = "auto" | "hdlc" | "mbus" | "iec62056-21";
+
+export interface StreamDecoderOptions extends PushOptions {
+  readonly protocol?: Protocol;
+  /** GBT end-of-push timeout; blocks can be ~3 s apart (esphome PR #16942). */
+  readonly gbtTimeoutMs?: number;
+}
+
+export type StreamEvent =
+  | { readonly kind: "snapshot"; readonly snapshot: Snapshot; readonly protocol: string }
+  | { readonly kind: "issue"; readonly issue: Issue }
+  /** Every complete link frame, valid or not, for the raw-frame inspector. */
+  | { readonly kind: "frame"; readonly protocol: string; readonly raw: Uint8Array };
+
+type LinkFrame = HdlcFrame | MbusFrame | Iec62056Frame;
+
+/** Replays in a row, each decrypting correctly, that mean the meter's counter was reset. */
+const REPLAYS_MEANING_RESET = 3;
+
+export class StreamDecoder {
+  readonly stats = new DecoderStats();
+  private readonly framer: Framer<{ protocol: string; frame: LinkFrame }>;
+  private readonly hdlcJoiner = new HdlcSegmentJoiner();
+  private readonly mbusJoiner = new MbusSegmentJoiner();
+  private readonly gbt: GbtReassembler;
+  private readonly counters = new FrameCounterTracker();
+  private consecutiveReplays = 0;
+  private wrongKeyReported = false;
+
+  constructor(private readonly options: StreamDecoderOptions = {}) {
+    this.gbt = new GbtReassembler(options.gbtTimeoutMs);
+    this.framer = new AutoFramer<LinkFrame>(candidatesFor(options.protocol ?? "auto"));
+  }
+
+  push(chunk: Uint8Array, now: number): StreamEvent[] {
+    const events = this.tick(now);
+    this.feed(chunk, now, events);
+    return events;
+  }
+
+  private feed(chunk: Uint8Array, now: number, events: StreamEvent[]): void {
+    this.stats.bytesReceived += chunk.length;
+    for (const output of this.framer.push(chunk, now)) {
+      if (output.kind === "discarded") {
+        this.stats.discard(output.reason, output.bytes);
+        if (output.reason !== "noise") {
+          events.push(
+            issue(
+              `frame-${output.reason}`,
+              `frame discarded (${output.reason}${output.detail ? `: ${output.detail}` : ""})`,
+            ),
+          );
+        }
+        continue;
+      }
+      this.onLinkFrame(output.frame.protocol, output.frame.frame, now, events);
+    }
+  }
+
+  /**
+   * A bare APDU without link framing (a capture taken after the link layer, or a DLMS/UDP wrapper
+   * payload): decoded as one push.
+   */
+  pushApdu(apdu: Uint8Array, now: number): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    this.stats.framesReceived++;
+    this.stats.lastFrameAt = now;
+    this.onApdu(apdu, "apdu", now, events);
+    for (const result of this.gbt.finish()) this.onGbt(result, events);
+    return events;
+  }
+
+  /** Time passes without bytes: drop overdue partial pushes. */
+  tick(now: number): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    for (const result of this.gbt.expire(now)) this.onGbt(result, events);
+    return events;
+  }
+
+  /** End of a finite stream: report what was left incomplete. */
+  finish(now: number): StreamEvent[] {
+    const events: StreamEvent[] = [];
+    // Far enough in the future that every framer gives up waiting for the rest of a frame.
+    this.feed(new Uint8Array(0), now + 60_000, events);
+    for (const result of this.gbt.finish()) this.onGbt(result, events);
+    return events;
+  }
+
+  /** After a reconnect: partial frames from before are worthless. */
+  reset(): void {
+    this.framer.reset();
+    this.hdlcJoiner.reset();
+    this.mbusJoiner.reset();
+    this.gbt.finish();
+  }
+
+  private onLinkFrame(protocol: string, frame: LinkFrame, now: number, events: StreamEvent[]): void {
+    if ("raw" in frame) events.push({ kind: "frame", protocol, raw: frame.raw });
+    if (protocol === "iec62056-21") {
+      this.onAscii(frame as Iec62056Frame, now, events);
+      return;
+    }
+    this.stats.framesReceived++;
+    this.stats.lastFrameAt = now;
+    const assembly =
+      protocol === "hdlc"
+        ? this.hdlcJoiner.push(frame as HdlcFrame)
+        : this.mbusJoiner.push(frame as MbusFrame);
+    if (assembly.kind === "pending") return;
+    if (assembly.kind === "dropped") {
+      this.stats.reject(assembly.reason);
+      events.push(
+        issue(
+          assembly.reason,
+          `link frame dropped (${"detail" in assembly ? assembly.detail : assembly.reason})`,
+        ),
+      );
+      return;
+    }
+    this.onApdu(assembly.apdu, protocol, now, events);
+  }
+
+  private onApdu(apdu: Uint8Array, protocol: string, now: number, events: StreamEvent[]): void {
+    if (apdu[0] !== GBT_TAG) {
+      this.onPush(apdu, protocol, events);
+      return;
+    }
+    try {
+      for (const result of this.gbt.push(parseGbtBlock(apdu), now)) this.onGbt(result, events, protocol);
+    } catch (error) {
+      this.onDecodeError(error, events);
+    }
+  }
+
+  private onGbt(result: GbtResult, events: StreamEvent[], protocol = "hdlc"): void {
+    if (result.kind === "apdu") {
+      this.onPush(result.apdu, protocol, events);
+    } else if (result.kind === "rejected") {
+      this.stats.reject(result.problem);
+      events.push(issue(result.problem, `push dropped: ${result.detail}`));
+    }
+  }
+
+  private onPush(apdu: Uint8Array, protocol: string, events: StreamEvent[]): void {
+    const header = cipherHeader(apdu);
+    const verdict = header ? this.counters.observe(hex(header.systemTitle), header.frameCounter) : null;
+    if (verdict?.kind === "duplicate") {
+      this.stats.reject("duplicate");
+      events.push(
+        issue("duplicate", `push with frame counter ${header!.frameCounter} received twice; ignored`),
+      );
+      return;
+    }
+    if (verdict?.kind === "gap") this.stats.lostFrames += verdict.lost;
+    try {
+      const decoded = decodePush(apdu, this.options);
+      if (verdict?.kind === "replay") {
+        if (++this.consecutiveReplays < REPLAYS_MEANING_RESET) {
+          this.stats.reject("replay");
+          events.push(
+            issue(
+              "replay",
+              `frame counter ${header!.frameCounter} is below the last one seen (${verdict.last}); ignored`,
+            ),
+          );
+          return;
+        }
+        this.counters.forget(hex(header!.systemTitle));
+        this.counters.observe(hex(header!.systemTitle), header!.frameCounter);
+      }
+      this.consecutiveReplays = 0;
+      this.wrongKeyReported = false;
+      this.stats.snapshots++;
+      events.push({ kind: "snapshot", snapshot: decoded.snapshot, protocol });
+    } catch (error) {
+      const consecutive = verdict?.kind === "next";
+      this.onDecodeError(error, events, consecutive);
+    }
+  }
+
+  private onAscii(frame: Iec62056Frame, now: number, events: StreamEvent[]): void {
+    if (frame.type === "identification") return;
+    this.stats.framesReceived++;
+    this.stats.lastFrameAt = now;
+    try {
+      const { snapshot } = decodeIec62056Frame(frame);
+      this.stats.snapshots++;
+      events.push({ kind: "snapshot", snapshot, protocol: "iec62056-21" });
+    } catch (error) {
+      this.onDecodeError(error, events);
+    }
+  }
+
+  /**
+   * A push whose counter follows the previous one arrived intact (its checksums passed), so a failed
+   * tag or garbage plaintext cannot be line noise: the key is wrong. Said once, then counted.
+   */
+  private onDecodeError(error: unknown, events: StreamEvent[], consecutiveCounter = false): void {
+    if (!(error instanceof DecodeError)) throw error;
+    this.stats.reject(error.code);
+    const keyProblem = error.code === "garbage-plaintext" || error.code === "auth-failed";
+    if (keyProblem) this.stats.decryptionFailures++;
+    if (keyProblem && consecutiveCounter) {
+      if (this.wrongKeyReported) return;
+      this.wrongKeyReported = true;
+      events.push(
+        issue(
+          "wrong-key",
+          `${error.message}. Check the key in the options; further failures are only counted.`,
+        ),
+      );
+      return;
+    }
+    events.push(issue(error.code, error.message));
+  }
+}
+
+function issue(code: string, message: string): StreamEvent {
+  return { kind: "issue", issue: { code, message } };
+}
+
+function candidatesFor(protocol: Protocol): Candidate<LinkFrame>[] {
+  const all: Candidate<LinkFrame>[] = [
+    { name: "hdlc", framer: new HdlcFramer() },
+    { name: "mbus", framer: new MbusFramer() },
+    { name: "iec62056-21", framer: createIec62056Framer() },
+  ];
+  return protocol === "auto" ? all : all.filter((candidate) => candidate.name === protocol);
+}
