@@ -47,7 +47,11 @@ export class AutoFramer<F> implements Framer<Tagged<F>> {
           this.locked ??= candidate;
           if (this.locked === candidate)
             out.push({ kind: "frame", frame: { protocol: candidate.name, frame: output.frame } });
-        } else if (PROTOCOL_EVIDENCE.has(output.reason)) {
+        } else if (
+          PROTOCOL_EVIDENCE.has(output.reason) ||
+          (output.reason === "noise" && candidate === this.candidates[0])
+        ) {
+          // The first candidate's noise stands for all: the bytes are counted once, not once per framer.
           out.push(output);
         }
       }

@@ -1,0 +1,268 @@
+/**
+ * The integrity guard: a total that reaches Home Assistant never goes down and never rises faster
+ * than the main fuse allows. Home Assistant's `total_increasing` reads any drop as a meter reset and
+ * books the whole register again as consumption (sensor docs; peers.md pain point 7: core#124420,
+ * Tasmota#10007), so one bad frame can ruin a year of Energy statistics. Suspect readings are held
+ * back (dropped from the snapshot), counted and logged with both values; the last good totals persist
+ * through a TotalsStore so a restart cannot publish a lower value either.
+ *
+ * Decisions:
+ * - A decrease is never published, however often it repeats. A repeated identical low value is as
+ *   likely a systematic fault (a layout that maps another register onto 1.8.0) as a replaced meter,
+ *   and a replaced meter usually brings a new serial number or system title, which starts a fresh
+ *   baseline by itself. The remaining case (same identity, counter reset) needs one deliberate step:
+ *   deleting the state file, which the log message names.
+ * - The very first value of a register is held until a second reading confirms it (not lower, not a
+ *   jump): otherwise a single corrupt first frame would become a baseline that blocks every correct
+ *   reading after it.
+ * - A zero total is never published. While a register has never been non-zero (export without PV,
+ *   unused tariffs) that is normal and neither counted nor warned about.
+ * - Time is the receive time passed in, not the meter clock: the clock may be absent, and after a
+ *   restart the elapsed time correctly includes the downtime during which energy was consumed.
+ */
+import { compareExact, type ExactNumber, toDecimalString, toNumber } from "../obis/exact-number.js";
+import { registerInfoFor } from "../obis/registry.js";
+import { meterIdentityOf } from "./meter-identity.js";
+import type { Reading, Snapshot } from "./snapshot.js";
+import type { GoodTotal, GoodTotals, TotalsStore } from "./totals-store.js";
+import { type EnergyBaseUnit, isEnergyUnit, subtractExact, toBaseUnit } from "./units.js";
+
+export interface GuardLogger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface IntegrityGuardOptions {
+  /**
+   * The most power the connection can draw or feed, in kW (3 × 25 A × 230 V = 17.25 kW). It bounds
+   * active, reactive and apparent energy alike, since |P| ≤ S and |Q| ≤ S and the fuse limits current.
+   */
+  readonly maxPowerKw: number;
+  /** Allowance for receive-time jitter between pushes; default 2 s. */
+  readonly timingSlackMs?: number;
+  /** A held register is warned about at its first hold and then at most this often; default 1 h. */
+  readonly repeatWarningAfterMs?: number;
+  /** Key for snapshots that carry no identity; must match the MQTT sink's. */
+  readonly fallbackMeterKey?: string;
+}
+
+/** Reasons that make a reading suspect; each is counted and logged. */
+export type SuspectReason = "decrease" | "jump" | "zero" | "invalid";
+/** Holds that are expected and harmless: not counted as suspect. */
+export type QuietHoldReason = "unused" | "unconfirmed";
+export type HoldReason = SuspectReason | QuietHoldReason;
+
+export interface HeldTotal {
+  readonly meterKey: string;
+  readonly obis: string;
+  readonly registerKey: string;
+  readonly reason: HoldReason;
+  /** The held value as decimal text in `unit`; null when it was not a number. */
+  readonly candidate: string | null;
+  /** The last good value in `unit`; null when there is none yet. */
+  readonly previous: string | null;
+  readonly unit: EnergyBaseUnit | null;
+}
+
+export interface GuardResult {
+  /** The snapshot without the held totals; every other reading passes untouched. */
+  readonly snapshot: Snapshot;
+  readonly held: readonly HeldTotal[];
+}
+
+export interface GuardCounters {
+  readonly suspect: number;
+  readonly byReason: Readonly<Record<SuspectReason, number>>;
+}
+
+const SUSPECT: ReadonlySet<HoldReason> = new Set<SuspectReason>(["decrease", "jump", "zero", "invalid"]);
+const MS_PER_HOUR = 3_600_000;
+
+interface Candidate {
+  readonly value: ExactNumber;
+  readonly unit: EnergyBaseUnit;
+}
+
+type Verdict =
+  | { readonly accept: true; readonly candidate: Candidate }
+  | { readonly accept: false; readonly reason: HoldReason };
+
+export class IntegrityGuard {
+  private readonly maxPowerW: number;
+  private readonly timingSlackMs: number;
+  private readonly repeatWarningAfterMs: number;
+  private totals: Map<string, Map<string, GoodTotal>> | null = null;
+  /** First readings awaiting confirmation, by meter/register. */
+  private readonly pending = new Map<string, GoodTotal>();
+  /** When a register's current streak of holds was last warned about. */
+  private readonly lastWarnedAt = new Map<string, number>();
+  private readonly byReason: Record<SuspectReason, number> = { decrease: 0, jump: 0, zero: 0, invalid: 0 };
+
+  constructor(
+    private readonly options: IntegrityGuardOptions,
+    private readonly store: TotalsStore,
+    private readonly logger: GuardLogger,
+  ) {
+    if (!(options.maxPowerKw > 0)) throw new RangeError("maxPowerKw must be a positive number of kW");
+    this.maxPowerW = options.maxPowerKw * 1000;
+    this.timingSlackMs = options.timingSlackMs ?? 2000;
+    this.repeatWarningAfterMs = options.repeatWarningAfterMs ?? MS_PER_HOUR;
+  }
+
+  get counters(): GuardCounters {
+    const byReason = { ...this.byReason };
+    const suspect = Object.values(byReason).reduce((sum, count) => sum + count, 0);
+    return { suspect, byReason };
+  }
+
+  /** Lets through what is plausible; `receivedAt` is the epoch ms the snapshot arrived. */
+  check(snapshot: Snapshot, receivedAt: number): GuardResult {
+    const totals = this.loadOnce();
+    const meterKey = meterIdentityOf(snapshot, this.options.fallbackMeterKey).key;
+    let meterTotals = totals.get(meterKey);
+    if (!meterTotals) {
+      meterTotals = new Map();
+      totals.set(meterKey, meterTotals);
+    }
+    const kept: Reading[] = [];
+    const held: HeldTotal[] = [];
+    let changed = false;
+    for (const reading of snapshot.readings) {
+      const info = registerInfoFor(reading.obis);
+      if (info?.kind !== "energy" || info.stateClass !== "total_increasing") {
+        kept.push(reading);
+        continue;
+      }
+      const slot = `${meterKey}/${info.key}`;
+      const candidate = asCandidate(reading, info.unit);
+      const baseline = meterTotals.get(info.key);
+      const verdict = this.judge(slot, candidate, baseline, receivedAt);
+      if (verdict.accept) {
+        const { value, unit } = verdict.candidate;
+        if (!baseline || compareExact(baseline.value, value) !== 0) changed = true;
+        meterTotals.set(info.key, { value, unit, at: receivedAt });
+        this.pending.delete(slot);
+        this.lastWarnedAt.delete(slot);
+        kept.push(reading);
+        continue;
+      }
+      const hold: HeldTotal = {
+        meterKey,
+        obis: reading.obis,
+        registerKey: info.key,
+        reason: verdict.reason,
+        candidate: candidate ? toDecimalString(candidate.value) : null,
+        previous: baseline ? toDecimalString(baseline.value) : null,
+        unit: candidate?.unit ?? baseline?.unit ?? null,
+      };
+      held.push(hold);
+      this.report(slot, hold, baseline, receivedAt);
+    }
+    if (changed) this.persist(totals);
+    return { snapshot: { ...snapshot, readings: kept }, held };
+  }
+
+  private judge(
+    slot: string,
+    candidate: Candidate | null,
+    baseline: GoodTotal | undefined,
+    receivedAt: number,
+  ): Verdict {
+    if (!candidate) return { accept: false, reason: "invalid" };
+    if (candidate.value.raw === 0n) return { accept: false, reason: baseline ? "zero" : "unused" };
+    if (candidate.value.raw < 0n) return { accept: false, reason: "invalid" };
+    const reference = baseline ?? this.pending.get(slot);
+    if (reference && reference.unit !== candidate.unit) return { accept: false, reason: "invalid" };
+    const step = reference ? this.stepVerdict(reference, candidate, receivedAt) : null;
+    if (baseline) return step ?? { accept: true, candidate };
+    // No baseline yet: the first value waits for one consistent successor.
+    if (reference && step === null) return { accept: true, candidate };
+    this.pending.set(slot, { value: candidate.value, unit: candidate.unit, at: receivedAt });
+    return { accept: false, reason: "unconfirmed" };
+  }
+
+  /** null when the step from `reference` to `candidate` is plausible, else why not. */
+  private stepVerdict(
+    reference: GoodTotal,
+    candidate: Candidate,
+    receivedAt: number,
+  ): { readonly accept: false; readonly reason: SuspectReason } | null {
+    const increase = subtractExact(candidate.value, reference.value);
+    if (increase.raw < 0n) return { accept: false, reason: "decrease" };
+    return toNumber(increase) > this.allowedIncrease(reference, candidate, receivedAt)
+      ? { accept: false, reason: "jump" }
+      : null;
+  }
+
+  /** Max power × elapsed time, plus one digit of the register's resolution (a true 0.4 Wh reads as 1). */
+  private allowedIncrease(reference: GoodTotal, candidate: Candidate, receivedAt: number): number {
+    const elapsedMs = Math.max(0, receivedAt - reference.at) + this.timingSlackMs;
+    const resolution = 10 ** Math.max(reference.value.scaler, candidate.value.scaler);
+    return (this.maxPowerW * elapsedMs) / MS_PER_HOUR + resolution;
+  }
+
+  private report(slot: string, hold: HeldTotal, baseline: GoodTotal | undefined, now: number): void {
+    if (!SUSPECT.has(hold.reason)) return;
+    this.byReason[hold.reason as SuspectReason] += 1;
+    const warnedAt = this.lastWarnedAt.get(slot);
+    if (warnedAt !== undefined && now - warnedAt < this.repeatWarningAfterMs) return;
+    this.lastWarnedAt.set(slot, now);
+    const fields = {
+      meter: hold.meterKey,
+      register: hold.registerKey,
+      obis: hold.obis,
+      reason: hold.reason,
+      held: hold.candidate,
+      lastGood: hold.previous,
+      unit: hold.unit,
+      lastGoodAt: baseline ? new Date(baseline.at).toISOString() : null,
+      heldSoFar: this.byReason[hold.reason as SuspectReason],
+    };
+    const unit = hold.unit ?? "";
+    const values = `${hold.candidate ?? "(not a number)"} ${unit} held back, last good ${hold.previous ?? "none"} ${unit}`;
+    const why = {
+      decrease: "lower than the last published total",
+      jump: `a larger increase than ${this.options.maxPowerKw} kW could deliver since the last good reading`,
+      zero: "zero after non-zero readings",
+      invalid: "not a valid energy value",
+    }[hold.reason as SuspectReason];
+    const hint =
+      hold.reason === "decrease" || hold.reason === "zero"
+        ? ` If this meter was replaced or its registers reset, stop e450, delete ${this.store.location} and start it again (a meter with a new serial number or system title gets a fresh baseline by itself).`
+        : "";
+    this.logger.warn(`Integrity guard: ${hold.registerKey} ${values}: ${why}.${hint}`, fields);
+  }
+
+  private loadOnce(): Map<string, Map<string, GoodTotal>> {
+    if (this.totals) return this.totals;
+    let loaded: GoodTotals = new Map();
+    try {
+      loaded = this.store.load();
+    } catch (error) {
+      this.logger.error(
+        `Integrity guard: cannot read the last good totals (${(error as Error).message}); starting without baselines, each total waits for two consistent readings`,
+      );
+    }
+    this.totals = new Map([...loaded].map(([meter, registers]) => [meter, new Map(registers)]));
+    return this.totals;
+  }
+
+  private persist(totals: GoodTotals): void {
+    try {
+      this.store.save(totals);
+    } catch (error) {
+      this.logger.error(`Integrity guard: cannot save the last good totals to ${this.store.location}`, {
+        error: (error as Error).message,
+      });
+    }
+  }
+}
+
+function asCandidate(reading: Reading, registeredUnit: string | null): Candidate | null {
+  if (reading.value.kind !== "number") return null;
+  const unit = reading.value.unit ?? registeredUnit;
+  const quantity = unit === null ? null : toBaseUnit(reading.value.exact, unit);
+  if (!quantity || !isEnergyUnit(quantity.unit)) return null;
+  return { value: quantity.exact, unit: quantity.unit };
+}

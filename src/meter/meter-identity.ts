@@ -1,0 +1,67 @@
+/**
+ * Who sent a snapshot. One key per physical meter keys the integrity guard's baselines, the MQTT
+ * topics and Home Assistant's unique ids, so it must be the same in every push of that meter.
+ */
+import { toDecimalString } from "../obis/exact-number.js";
+import { parseObis } from "../obis/obis.js";
+import { registerInfoFor } from "../obis/registry.js";
+import type { Reading, Snapshot } from "./snapshot.js";
+
+export interface MeterIdentity {
+  /** [a-z0-9_-]+; safe in MQTT topics, discovery object ids and entity ids. */
+  readonly key: string;
+  readonly serialNumber: string | null;
+  /** DLMS system title as 16 hex digits ("4C475A…" = "LGZ…" for Landis+Gyr). */
+  readonly systemTitle: string | null;
+  /** COSEM logical device name (0-0:42.0.0), e.g. "LGZ1030655933512". */
+  readonly logicalDeviceName: string | null;
+  /** Active firmware identifier (1-0:0.2.0) when the meter sends it. */
+  readonly firmwareVersion: string | null;
+}
+
+const MAX_KEY_LENGTH = 64;
+
+/** Lower-case and reduce to the characters a discovery topic allows ([a-zA-Z0-9_-], HA mqtt/discovery.py). */
+export function toTopicSafeKey(text: string): string {
+  const safe = text
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+  return safe.slice(0, MAX_KEY_LENGTH);
+}
+
+function textOf(reading: Reading | undefined): string | null {
+  if (!reading) return null;
+  const value = reading.value;
+  const text =
+    value.kind === "text" ? value.text : value.kind === "number" ? toDecimalString(value.exact) : "";
+  return text.trim() || null;
+}
+
+function findByKey(snapshot: Snapshot, key: string): Reading | undefined {
+  return snapshot.readings.find((reading) => registerInfoFor(reading.obis)?.key === key);
+}
+
+function findFirmware(snapshot: Snapshot): Reading | undefined {
+  return snapshot.readings.find((reading) => {
+    const code = parseObis(reading.obis);
+    if (code) return code.a === 1 && code.c === 0 && code.d === 2 && code.e === 0;
+    return reading.obis === "0.2.0";
+  });
+}
+
+/**
+ * The system title comes first because a ciphered E450 push carries it in every frame, while the
+ * serial number is often only in some push lists (the Swiss minute list has it, the 5-second list not):
+ * keying on the serial would make one meter flap between two identities.
+ */
+export function meterIdentityOf(snapshot: Snapshot, fallbackKey = "meter"): MeterIdentity {
+  const systemTitle = snapshot.systemTitle?.trim().toUpperCase() || null;
+  const serialNumber = snapshot.meterId?.trim() || textOf(findByKey(snapshot, "serial_number"));
+  const logicalDeviceName = textOf(findByKey(snapshot, "logical_device_name"));
+  const firmwareVersion = textOf(findFirmware(snapshot));
+  const source = systemTitle ?? serialNumber ?? logicalDeviceName;
+  const key = (source && toTopicSafeKey(source)) || toTopicSafeKey(fallbackKey) || "meter";
+  return { key, serialNumber, systemTitle, logicalDeviceName, firmwareVersion };
+}
