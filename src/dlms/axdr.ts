@@ -174,6 +174,13 @@ export function decodeData(reader: Reader, depth = 0): DlmsData {
 }
 
 function readInteger(reader: Reader, width: number, signed: boolean): bigint {
+  if (width <= 4) {
+    // Up to 32 bits fits a double exactly; one BigInt conversion is far cheaper than BigInt shifts.
+    let value = 0;
+    for (let i = 0; i < width; i++) value = value * 256 + reader.u8();
+    if (signed && value >= 2 ** (width * 8 - 1)) value -= 2 ** (width * 8);
+    return BigInt(value);
+  }
   const bytes = reader.take(width);
   let value = 0n;
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);

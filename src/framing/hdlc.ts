@@ -147,7 +147,6 @@ function parseAt(buffer: ByteBuffer): Attempt {
     return { kind: "invalid", reason: "truncated", detail: "no closing flag where the length says" };
   }
   const hasInfo = frameEnd > headerEnd + 2;
-  let info: Uint8Array = new Uint8Array(0);
   if (hasInfo) {
     if (frameEnd - 2 < headerEnd + 2)
       return { kind: "invalid", reason: "bad-format", detail: "no room for FCS" };
@@ -155,18 +154,19 @@ function parseAt(buffer: ByteBuffer): Attempt {
     if (crc16x25(buffer.view(), 1, frameEnd - 2) !== fcs) {
       return { kind: "invalid", reason: "fcs", detail: "frame check sequence mismatch" };
     }
-    info = buffer.copy(headerEnd + 2, frameEnd - 2);
   }
+  // One copy per frame; the parts are views of it.
+  const raw = buffer.copy(0, frameEnd + 1);
   return {
     kind: "frame",
     consumed: frameEnd, // leave the closing flag: it may open the next frame
     frame: {
       segmented: (format & 0x0800) !== 0,
-      destination: buffer.copy(3, sourceStart),
-      source: buffer.copy(sourceStart, controlIndex),
-      control: buffer.at(controlIndex),
-      info,
-      raw: buffer.copy(0, frameEnd + 1),
+      destination: raw.subarray(3, sourceStart),
+      source: raw.subarray(sourceStart, controlIndex),
+      control: raw[controlIndex]!,
+      info: hasInfo ? raw.subarray(headerEnd + 2, frameEnd - 2) : raw.subarray(0, 0),
+      raw,
     },
   };
 }

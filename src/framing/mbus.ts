@@ -26,7 +26,8 @@ const QUIRK_MAX_LENGTH = 0x20;
 type Attempt =
   | { readonly kind: "incomplete" }
   | { readonly kind: "frame"; readonly frame: MbusFrame; readonly consumed: number }
-  | { readonly kind: "invalid"; readonly reason: DiscardReason; readonly detail: string };
+  /** `skip`: bytes known to belong to the bad frame; otherwise resynchronise at the next start byte. */
+  | { readonly kind: "invalid"; readonly reason: DiscardReason; readonly detail: string; readonly skip?: number };
 
 export class MbusFramer implements Framer<MbusFrame> {
   private readonly buffer = new ByteBuffer();
@@ -52,7 +53,7 @@ export class MbusFramer implements Framer<MbusFrame> {
         continue;
       }
       if (attempt.kind === "invalid") {
-        const next = this.buffer.indexOf(START, 1);
+        const next = attempt.skip ?? this.buffer.indexOf(START, 1);
         this.discard(out, attempt.reason, next < 0 ? this.buffer.length : next, attempt.detail);
         this.waitingSince = null;
         continue;
@@ -84,12 +85,12 @@ export class MbusFramer implements Framer<MbusFrame> {
   }
 }
 
-/** True when a frame with user-data length `length` ends validly in the buffer. */
-function endsAt(buffer: ByteBuffer, length: number): "yes" | "no" | "incomplete" {
+/** Whether a frame with user-data length `length` ends validly in the buffer. */
+function endsAt(buffer: ByteBuffer, length: number): "valid" | "bad-checksum" | "no-stop" | "incomplete" {
   const total = length + 6;
   if (buffer.length < total) return "incomplete";
-  if (buffer.at(total - 1) !== STOP) return "no";
-  return mbusChecksum(buffer.view(), 4, 4 + length) === buffer.at(4 + length) ? "yes" : "no";
+  if (buffer.at(total - 1) !== STOP) return "no-stop";
+  return mbusChecksum(buffer.view(), 4, 4 + length) === buffer.at(4 + length) ? "valid" : "bad-checksum";
 }
 
 function parseAt(buffer: ByteBuffer, stalled: boolean): Attempt {
@@ -103,7 +104,11 @@ function parseAt(buffer: ByteBuffer, stalled: boolean): Attempt {
   for (const candidate of candidates) {
     if (candidate < 3) continue;
     const verdict = endsAt(buffer, candidate);
-    if (verdict === "yes") return frameOf(buffer, candidate);
+    if (verdict === "valid") return frameOf(buffer, candidate);
+    // The stop byte where L says, but a wrong sum: damaged data, not the length quirk.
+    if (verdict === "bad-checksum") {
+      return { kind: "invalid", reason: "mbus-checksum", detail: "checksum mismatch", skip: candidate + 6 };
+    }
     if (verdict === "incomplete") {
       if (stalled) return truncated();
       // A valid end at L rules out L + 256 only once we have seen it; wait for more bytes otherwise.
