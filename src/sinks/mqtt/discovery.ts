@@ -1,0 +1,214 @@
+/**
+ * Home Assistant MQTT discovery payloads: a pure function of the entity table and the meter identity
+ * (ARCHITECTURE §4).
+ *
+ * Device-based discovery (`<prefix>/device/<object_id>/config`, HA ≥ 2024.11) rather than one config
+ * per sensor: a meter is one device with 20–40 sensors, and one retained message per device announces,
+ * updates and removes them together, instead of 40 messages that HA may see half of. Shared options
+ * (availability, availability_mode, qos) sit at the root and are inherited by every component
+ * (mqtt/discovery.py `_merge_common_device_options`). Full option names, no abbreviations: the payload
+ * stays readable in MQTT Explorer, and its size (a few kB) is no concern for a local broker.
+ *
+ * Rules followed (research/ha-addon-conventions.md §3; sensor_device_classes.json):
+ * - `device` with identifiers, and `origin` with a name, are required in device discovery;
+ * - `unique_id` on every component; `default_entity_id` with the domain (object_id is gone since 2026.4);
+ * - `name` short and relative to the device (all MQTT entities have has_entity_name);
+ * - a component removed from a device is announced once as `{"platform": "sensor"}` only, which makes
+ *   HA remove that entity; it is then left out.
+ */
+import type { MeterIdentity } from "../../meter/meter-identity.js";
+import { toTopicSafeKey } from "../../meter/meter-identity.js";
+import type { SensorEntity } from "./entity.js";
+import type { Topics } from "./topics.js";
+
+export interface Origin {
+  readonly name: string;
+  readonly sw_version: string;
+  readonly support_url?: string;
+}
+
+export interface DiscoveryDevice {
+  readonly identifiers: readonly string[];
+  readonly name: string;
+  readonly manufacturer: string;
+  readonly model: string;
+  readonly serial_number?: string;
+  readonly sw_version?: string;
+  readonly via_device?: string;
+}
+
+export interface AvailabilityItem {
+  readonly topic: string;
+}
+
+export interface SensorComponent {
+  readonly platform: "sensor";
+  readonly unique_id: string;
+  readonly default_entity_id: string;
+  readonly name: string;
+  readonly state_topic: string;
+  readonly device_class?: string;
+  readonly state_class?: string;
+  readonly unit_of_measurement?: string;
+  readonly suggested_display_precision?: number;
+  readonly entity_category?: "diagnostic";
+  readonly options?: readonly string[];
+  readonly json_attributes_topic?: string;
+  readonly icon?: string;
+}
+
+/** Announces the removal of a component (HA docs, device discovery: "remove a component"). */
+export interface RemovedComponent {
+  readonly platform: "sensor";
+}
+
+export interface DevicePayload {
+  readonly device: DiscoveryDevice;
+  readonly origin: Origin;
+  readonly availability: readonly AvailabilityItem[];
+  readonly availability_mode?: "all";
+  readonly qos: 1;
+  readonly components: Readonly<Record<string, SensorComponent | RemovedComponent>>;
+}
+
+export interface DiscoveryMessage {
+  readonly topic: string;
+  readonly objectId: string;
+  readonly payload: DevicePayload;
+}
+
+export interface DiscoveryContext {
+  readonly topics: Topics;
+  readonly origin: Origin;
+}
+
+const ENTITY_PREFIX = "e450";
+
+export function meterObjectId(meterKey: string): string {
+  return `${ENTITY_PREFIX}_${meterKey}`;
+}
+
+export function bridgeObjectId(baseTopic: string): string {
+  return `${ENTITY_PREFIX}_bridge_${toTopicSafeKey(baseTopic) || "e450"}`;
+}
+
+function component(
+  entity: SensorEntity,
+  uniquePrefix: string,
+  stateTopic: string,
+  attributesTopic: string | undefined,
+): SensorComponent {
+  return {
+    platform: "sensor",
+    unique_id: `${uniquePrefix}_${entity.id}`,
+    // The entity id HA suggests; a second meter gets "_2" from HA's registry.
+    default_entity_id: `sensor.${ENTITY_PREFIX}_${entity.id}`,
+    name: entity.name,
+    state_topic: stateTopic,
+    ...(entity.deviceClass ? { device_class: entity.deviceClass } : {}),
+    ...(entity.stateClass ? { state_class: entity.stateClass } : {}),
+    ...(entity.unit ? { unit_of_measurement: entity.unit } : {}),
+    ...(entity.displayPrecision !== undefined
+      ? { suggested_display_precision: entity.displayPrecision }
+      : {}),
+    ...(entity.diagnostic ? { entity_category: "diagnostic" as const } : {}),
+    ...(entity.options ? { options: entity.options } : {}),
+    ...(attributesTopic ? { json_attributes_topic: attributesTopic } : {}),
+    ...(entity.icon ? { icon: entity.icon } : {}),
+  };
+}
+
+/** Components besides the current entities. */
+export interface DeviceExtras {
+  /** Announced before and not seen again yet: kept as they were until declared stale. */
+  readonly carried?: Readonly<Record<string, SensorComponent>>;
+  /** To be removed: sent as `{"platform": "sensor"}` once. */
+  readonly removed?: readonly string[];
+}
+
+function withExtras(
+  components: Record<string, SensorComponent | RemovedComponent>,
+  extras: DeviceExtras,
+): Record<string, SensorComponent | RemovedComponent> {
+  for (const [id, carried] of Object.entries(extras.carried ?? {})) components[id] ??= carried;
+  for (const id of extras.removed ?? []) components[id] ??= { platform: "sensor" };
+  return components;
+}
+
+/**
+ * The meter's device: identifiers from the system title or serial number (the identity key), made by
+ * Landis+Gyr. An E450 push names no model, so the model is the one this program reads; sw_version is
+ * the firmware identifier when the meter sends 1-0:0.2.0.
+ */
+export function meterDiscovery(
+  identity: MeterIdentity,
+  entities: readonly SensorEntity[],
+  context: DiscoveryContext,
+  extras: DeviceExtras = {},
+): DiscoveryMessage {
+  const { topics, origin } = context;
+  const objectId = meterObjectId(identity.key);
+  const serial = identity.serialNumber ?? identity.logicalDeviceName;
+  const components: Record<string, SensorComponent | RemovedComponent> = {};
+  for (const entity of entities) {
+    components[entity.id] = component(
+      entity,
+      objectId,
+      topics.meterState(identity.key, entity.id),
+      undefined,
+    );
+  }
+  return {
+    topic: topics.deviceConfig(objectId),
+    objectId,
+    payload: {
+      device: {
+        identifiers: [objectId],
+        name: "E450",
+        manufacturer: "Landis+Gyr",
+        model: "E450",
+        ...(serial ? { serial_number: serial } : {}),
+        ...(identity.firmwareVersion ? { sw_version: identity.firmwareVersion } : {}),
+        via_device: bridgeObjectId(topics.baseTopic),
+      },
+      origin,
+      // Both must be online: the add-on runs (its last will) and the meter still pushes.
+      availability: [{ topic: topics.bridgeStatus }, { topic: topics.meterStatus(identity.key) }],
+      availability_mode: "all",
+      qos: 1,
+      components: withExtras(components, extras),
+    },
+  };
+}
+
+/** The add-on itself, carrying the link diagnostics; available whenever the add-on runs. */
+export function bridgeDiscovery(
+  entities: readonly SensorEntity[],
+  context: DiscoveryContext,
+  extras: DeviceExtras = {},
+): DiscoveryMessage {
+  const { topics, origin } = context;
+  const objectId = bridgeObjectId(topics.baseTopic);
+  const components: Record<string, SensorComponent | RemovedComponent> = {};
+  for (const entity of entities) {
+    const attributes = entity.hasAttributes ? topics.bridgeAttributes(entity.id) : undefined;
+    components[entity.id] = component(entity, objectId, topics.bridgeState(entity.id), attributes);
+  }
+  return {
+    topic: topics.deviceConfig(objectId),
+    objectId,
+    payload: {
+      device: {
+        identifiers: [objectId],
+        name: "E450 reader",
+        manufacturer: "e450",
+        model: "E450 reader",
+        sw_version: origin.sw_version,
+      },
+      origin,
+      availability: [{ topic: topics.bridgeStatus }],
+      qos: 1,
+      components: withExtras(components, extras),
+    },
+  };
+}

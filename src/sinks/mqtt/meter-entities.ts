@@ -1,0 +1,201 @@
+/**
+ * Snapshot → the meter device's sensors and their states: a pure function of the register table
+ * (obis/registry.ts) and the readings, so discovery announces exactly what the meter sends.
+ */
+import { type ExactNumber, parseDecimal, toDecimalString } from "../../obis/exact-number.js";
+import { type RegisterInfo, registerInfoFor } from "../../obis/registry.js";
+import type { Reading, Snapshot } from "../../meter/snapshot.js";
+import { type BaseUnit, isEnergyUnit, subtractExact, toBaseUnit, toKiloEnergy } from "../../meter/units.js";
+import type { EntityState, SensorEntity } from "./entity.js";
+import { localToOffsetIso } from "./local-time.js";
+
+export interface MeterEntities {
+  readonly entities: readonly SensorEntity[];
+  readonly states: readonly EntityState[];
+  /** Readings with a registered meaning that could not be published, and why (for a debug log). */
+  readonly skipped: readonly { readonly obis: string; readonly why: string }[];
+}
+
+/** kWh keeps the meter's Wh resolution visible: 3 decimals. */
+const KILO_ENERGY_PRECISION = 3;
+
+/** Units each register kind may arrive in, after normalisation; others are skipped, not guessed. */
+const KIND_UNITS: Readonly<Partial<Record<RegisterInfo["kind"], readonly BaseUnit[]>>> = {
+  power: ["W", "var", "VA"],
+  voltage: ["V"],
+  current: ["A"],
+  frequency: ["Hz"],
+};
+
+type Converted = { entity: SensorEntity; payload: string } | { why: string };
+
+function numberOf(reading: Reading): { exact: ExactNumber; unit: string | null } | null {
+  return reading.value.kind === "number" ? { exact: reading.value.exact, unit: reading.value.unit } : null;
+}
+
+function convertEnergy(info: RegisterInfo, reading: Reading): Converted {
+  const number = numberOf(reading);
+  const unit = number?.unit ?? info.unit;
+  const quantity = number && unit !== null ? toBaseUnit(number.exact, unit) : null;
+  if (!quantity || !isEnergyUnit(quantity.unit)) return { why: `not an energy value (${unit ?? "no unit"})` };
+  const kilo = toKiloEnergy({ exact: quantity.exact, unit: quantity.unit });
+  const entity: SensorEntity = {
+    id: info.key,
+    name: info.name,
+    // Apparent energy (VAh) has no HA device class; it stays a plain total in kVAh.
+    ...(info.deviceClass ? { deviceClass: info.deviceClass } : {}),
+    stateClass: "total_increasing",
+    unit: kilo.unit,
+    displayPrecision: KILO_ENERGY_PRECISION,
+    cadence: "total",
+  };
+  return { entity, payload: toDecimalString(kilo.exact) };
+}
+
+function convertMeasurement(info: RegisterInfo, reading: Reading): Converted {
+  const number = numberOf(reading);
+  if (!number) return { why: "not a number" };
+  const base: SensorEntity = {
+    id: info.key,
+    name: info.name,
+    ...(info.deviceClass ? { deviceClass: info.deviceClass } : {}),
+    stateClass: "measurement",
+    displayPrecision: info.precision,
+    cadence: "fast",
+  };
+  if (info.kind === "power-factor") return { entity: base, payload: toDecimalString(number.exact) };
+  const unit = number.unit ?? info.unit;
+  const quantity = unit === null ? null : toBaseUnit(number.exact, unit);
+  if (!quantity || !KIND_UNITS[info.kind]?.includes(quantity.unit)) {
+    return { why: `unexpected unit ${unit ?? "(none)"} for ${info.kind}` };
+  }
+  return { entity: { ...base, unit: quantity.unit }, payload: toDecimalString(quantity.exact) };
+}
+
+function convertClock(info: RegisterInfo, local: string, timeZone: string): Converted {
+  const iso = localToOffsetIso(local, timeZone);
+  if (!iso) return { why: `not a local date-time: ${local}` };
+  return {
+    entity: { id: info.key, name: info.name, deviceClass: "timestamp", diagnostic: true, cadence: "fast" },
+    payload: iso,
+  };
+}
+
+function textPayload(reading: Reading): string | null {
+  const value = reading.value;
+  if (value.kind === "text") return value.text.trim();
+  if (value.kind === "number") return toDecimalString(value.exact);
+  return value.local;
+}
+
+/**
+ * Tariff and status registers become plain text sensors. An enum sensor would need every possible
+ * state listed at discovery, and HA rejects a state outside `options` (sensor docs); operators
+ * number their tariffs differently, so the set is not known in advance.
+ */
+function convertText(info: RegisterInfo, reading: Reading): Converted {
+  const payload = textPayload(reading);
+  if (!payload) return { why: "empty" };
+  return {
+    entity: { id: info.key, name: info.name, diagnostic: info.kind === "status", cadence: "on-change" },
+    payload,
+  };
+}
+
+function convert(info: RegisterInfo, reading: Reading, timeZone: string): Converted | null {
+  switch (info.kind) {
+    case "energy":
+      return convertEnergy(info, reading);
+    case "power":
+    case "voltage":
+    case "current":
+    case "frequency":
+    case "power-factor":
+      return convertMeasurement(info, reading);
+    case "clock":
+      return reading.value.kind === "datetime"
+        ? convertClock(info, reading.value.local, timeZone)
+        : { why: "not a date-time" };
+    case "tariff":
+    case "status":
+      return convertText(info, reading);
+    case "identity":
+      return null; // goes into the device info, not into an entity
+  }
+}
+
+const CLOCK_INFO = registerInfoFor("0-0:1.0.0");
+const NET_POWER_NAME = "Power net";
+
+/**
+ * Import minus export, exactly: positive while drawing from the grid, negative while feeding in
+ * (peers.md pain point 15). Only derived when the meter does not send 16.7.0 itself, and only from
+ * values in W.
+ */
+function netPower(byId: ReadonlyMap<string, EntityState>, entities: ReadonlyMap<string, SensorEntity>) {
+  const derived: { entity: SensorEntity; state: EntityState }[] = [];
+  for (const suffix of ["", "_l1", "_l2", "_l3"]) {
+    const id = `power_net${suffix}`;
+    const importId = `power_import${suffix}`;
+    const exportId = `power_export${suffix}`;
+    if (entities.has(id)) continue;
+    const importState = byId.get(importId);
+    const exportState = byId.get(exportId);
+    if (!importState || !exportState) continue;
+    if (entities.get(importId)?.unit !== "W" || entities.get(exportId)?.unit !== "W") continue;
+    const difference = subtractDecimals(importState.payload, exportState.payload);
+    if (difference === null) continue;
+    const phase = suffix ? ` L${suffix.slice(2)}` : "";
+    derived.push({
+      entity: {
+        id,
+        name: `${NET_POWER_NAME}${phase}`,
+        deviceClass: "power",
+        stateClass: "measurement",
+        unit: "W",
+        displayPrecision: 0,
+        cadence: "fast",
+      },
+      state: { entityId: id, payload: difference },
+    });
+  }
+  return derived;
+}
+
+function subtractDecimals(a: string, b: string): string | null {
+  const left = parseDecimal(a);
+  const right = parseDecimal(b);
+  return left && right ? toDecimalString(subtractExact(left, right)) : null;
+}
+
+export function meterEntitiesOf(snapshot: Snapshot, timeZone: string): MeterEntities {
+  const entities = new Map<string, SensorEntity>();
+  const states = new Map<string, EntityState>();
+  const skipped: { obis: string; why: string }[] = [];
+  for (const reading of snapshot.readings) {
+    const info = registerInfoFor(reading.obis);
+    if (!info) continue;
+    const converted = convert(info, reading, timeZone);
+    if (!converted) continue;
+    if ("why" in converted) {
+      skipped.push({ obis: reading.obis, why: converted.why });
+      continue;
+    }
+    // 1-0:1.8.0 and 1-1:1.8.0 would share a key: the first one stated wins.
+    if (entities.has(converted.entity.id)) continue;
+    entities.set(converted.entity.id, converted.entity);
+    states.set(converted.entity.id, { entityId: converted.entity.id, payload: converted.payload });
+  }
+  if (CLOCK_INFO && !entities.has(CLOCK_INFO.key) && snapshot.meterTime) {
+    const clock = convertClock(CLOCK_INFO, snapshot.meterTime, timeZone);
+    if ("entity" in clock) {
+      entities.set(clock.entity.id, clock.entity);
+      states.set(clock.entity.id, { entityId: clock.entity.id, payload: clock.payload });
+    }
+  }
+  for (const { entity, state } of netPower(states, entities)) {
+    entities.set(entity.id, entity);
+    states.set(entity.id, state);
+  }
+  return { entities: [...entities.values()], states: [...states.values()], skipped };
+}

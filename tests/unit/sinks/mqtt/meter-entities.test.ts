@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { meterEntitiesOf } from "../../../../src/sinks/mqtt/meter-entities.js";
+import { numberReading, pushWith } from "../../../fixtures/mqtt/e450-snapshots.js";
+
+function statesOf(...readings: Parameters<typeof pushWith>[0]) {
+  const { states, entities, skipped } = meterEntitiesOf(pushWith(readings), "Europe/Vienna");
+  return { states: Object.fromEntries(states.map((s) => [s.entityId, s.payload])), entities, skipped };
+}
+
+describe("meterEntitiesOf", () => {
+  it("converts readout units exactly: kWh stays exact, kW becomes W", () => {
+    const { states, entities } = statesOf(
+      numberReading("1.8.0", 42951721, -3, "kWh"),
+      numberReading("1.7.0", 1234, -3, "kW"),
+    );
+    expect(states).toEqual({ energy_import: "42951.721", power_import: "1234" });
+    expect(entities.find((entity) => entity.id === "power_import")?.unit).toBe("W");
+  });
+
+  it("signed net power is import minus export, negative while feeding in", () => {
+    const { states } = statesOf(
+      numberReading("1-0:1.7.0", 0, 0, "W"),
+      numberReading("1-0:2.7.0", 2450, 0, "W"),
+    );
+    expect(states["power_net"]).toBe("-2450");
+  });
+
+  it("uses the meter's own 16.7.0 instead of deriving net power", () => {
+    const { states } = statesOf(
+      numberReading("1-0:1.7.0", 100, 0, "W"),
+      numberReading("1-0:2.7.0", 0, 0, "W"),
+      numberReading("1-0:16.7.0", 99, 0, "W"),
+    );
+    expect(states["power_net"]).toBe("99");
+  });
+
+  it("skips a value in a unit it cannot place rather than guessing", () => {
+    const { states, skipped } = statesOf(numberReading("1-0:32.7.0", 2301, -1, "°C"));
+    expect(states).toEqual({});
+    expect(skipped).toEqual([{ obis: "1-0:32.7.0", why: "unexpected unit °C for voltage" }]);
+  });
+
+  it("publishes the push header time as the meter clock when no clock register is sent", () => {
+    const { states } = meterEntitiesOf(pushWith([], { meterTime: "2026-07-01T12:00:00" }), "Europe/Vienna");
+    expect(states).toEqual([{ entityId: "meter_clock", payload: "2026-07-01T12:00:00+02:00" }]);
+  });
+
+  it("applies the registry's default unit when the frame carries none", () => {
+    const { states, entities } = statesOf(numberReading("1-1:2.8.0", 5, 0, null));
+    expect(states).toEqual({ energy_export: "0.005" });
+    expect(entities[0]?.unit).toBe("kWh");
+  });
+});
