@@ -1,0 +1,39 @@
+/**
+ * Readout frames and P1 telegrams → Snapshot. Codes are reported exactly as written: a reduced "1.8.1"
+ * stays "1.8.1" (the readout does not say which medium or channel it meant; issue 2).
+ */
+import { DecodeError } from "../errors.js";
+import type { ReadoutFrame, TelegramFrame } from "../framing/iec62056-21.js";
+import type { Reading, Snapshot } from "../meter/snapshot.js";
+import { parseDataBlock } from "./data-block.js";
+import { meterIdFrom, meterTimeFrom } from "./meter-fields.js";
+import { dataSetValue } from "./values.js";
+
+export interface DecodedReadout {
+  readonly snapshot: Snapshot;
+  /** Lines that were not data sets (checksum-verified, so worth reporting rather than hiding). */
+  readonly unparsed: readonly string[];
+}
+
+/**
+ * Decodes a verified readout or telegram. Throws DecodeError "malformed" when the block has content but
+ * not one data set (a frame with a good checksum and nothing readable in it).
+ */
+export function decodeIec62056Frame(frame: ReadoutFrame | TelegramFrame): DecodedReadout {
+  const { dataSets, unparsed } = parseDataBlock(frame.data);
+  if (dataSets.length === 0 && unparsed.length > 0) {
+    throw new DecodeError("malformed", `no data set in the ${frame.type}: "${unparsed[0]!.slice(0, 40)}"`);
+  }
+  const readings: Reading[] = dataSets.map((set) => ({ obis: set.address, value: dataSetValue(set).value }));
+  const snapshot: Snapshot = {
+    source: frame.type === "readout" ? "iec62056-21-readout" : "p1-telegram",
+    meterId: meterIdFrom(dataSets) ?? frame.identification?.text ?? null,
+    meterTime: meterTimeFrom(dataSets),
+    readings,
+  };
+  return { snapshot, unparsed };
+}
+
+export function readoutToSnapshot(frame: ReadoutFrame | TelegramFrame): Snapshot {
+  return decodeIec62056Frame(frame).snapshot;
+}
