@@ -1,0 +1,39 @@
+/**
+ * The closed sets of option values. config.yaml spells the same lists as `list(a|b|c)`; a unit test
+ * checks that both agree, so a value added here without the add-on schema (or vice versa) fails CI.
+ */
+
+export const CONNECTIONS = ["serial", "tcp", "virtual"] as const;
+export type ConnectionKind = (typeof CONNECTIONS)[number];
+
+/** "auto" sniffs the first bytes: 7E → HDLC, 68 → M-Bus long frame, "/" → IEC 62056-21 or P1. */
+export const PROTOCOLS = ["auto", "hdlc-dlms", "mbus-dlms", "iec62056-21", "p1"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/**
+ * Serial speeds seen on E450 deployments (research e450-protocols.md §1): 2400 Bd on the M-Bus
+ * customer interface, 9600 Bd on the optical port (Wiener Netze, Burgenland), 300 Bd for the
+ * IEC 62056-21 sign-on; 115200 for P1 readers. Strings, because the Supervisor's `list(...)` type
+ * stores the chosen entry as a string.
+ */
+export const BAUD_RATES = ["auto", "300", "600", "1200", "2400", "4800", "9600", "19200", "115200"] as const;
+export type BaudRateChoice = (typeof BAUD_RATES)[number];
+
+/** Data bits, parity, stop bits. M-Bus CII: 8E1 (IEC 13757-2 requires even parity); optical: 8N1; 62056-21: 7E1. */
+export const SERIAL_FORMATS = ["auto", "8N1", "8E1", "7E1"] as const;
+export type SerialFormatChoice = (typeof SERIAL_FORMATS)[number];
+
+/** How the values in a push are laid out (research e450-protocols.md §2.1–2.4). */
+export const LAYOUTS = [
+  "auto",
+  "swiss-push-list",
+  "steiermark",
+  "burgenland",
+  "wiener-netze",
+  "scaler-unit",
+] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+/** The log levels every Home Assistant add-on offers (bashio's levels, hassio-addons convention). */
+export const LOG_LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "fatal"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,119 @@
+/**
+ * The one option schema (JSON Schema draft-07, compiled by ajv). It mirrors the `schema:` of the
+ * add-on's config.yaml key for key — tests/unit/addon/schema-mirror.test.ts derives one from the other
+ * and compares — and adds what the Supervisor's schema language cannot say: defaults for a plain
+ * program, and rules between options (if/then, dependencies).
+ *
+ * Annotations used by the error formatter (errors.ts):
+ * - `x-expected`: the human phrase for what a pattern accepts;
+ * - `writeOnly: true`: a secret (`password` in config.yaml), whose value is never echoed.
+ */
+import { BAUD_RATES, CONNECTIONS, LAYOUTS, LOG_LEVELS, PROTOCOLS, SERIAL_FORMATS } from "./choices.js";
+
+/** A host name, IPv4 address or bare IPv6 address; rejects "mqtt://…" and "host:port" mistakes. */
+const HOST_PATTERN = "^(?:[^\\s/:@]+|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$";
+const HOST_EXPECTED = "a host name or IP address, without a scheme (mqtt://) or a port";
+
+/** An MQTT topic prefix: one or more levels, no wildcards (+ #), no empty level (MQTT 3.1.1 §4.7). */
+const TOPIC_PATTERN = "^[^#+/\\s]+(?:/[^#+/\\s]+)*$";
+const TOPIC_EXPECTED = "a topic without wildcards (+ #), spaces, or a leading or trailing /";
+
+/** Keys as utilities hand them out: 16 bytes written as 32 hex digits (DLMS security suite 0, AES-128). */
+const KEY_PATTERN = "^[0-9A-Fa-f]{32}$";
+const KEY_EXPECTED = "32 hexadecimal digits (16 bytes)";
+
+/** A full OBIS code "A-B:C.D.E" with an optional ".F" or "*F"; each group ≤ 255 is checked in rules.ts. */
+export const OBIS_PATTERN = "^\\d{1,3}-\\d{1,3}:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:[.*]\\d{1,3})?$";
+const OBIS_EXPECTED = 'a full OBIS code such as "1-0:31.7.0"';
+
+/**
+ * The Supervisor validates each option on its own; which options a connection needs is said here.
+ * `required` inside `if` keeps a missing connection from matching every branch.
+ */
+function requiredWhenConnection(connection: string, fields: readonly string[]) {
+  return {
+    if: { required: ["connection"], properties: { connection: { const: connection } } },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword (draft-07 §6.6.2).
+    then: { required: fields, description: `when meter.connection is "${connection}"` },
+  };
+}
+
+const port = { type: "integer", minimum: 1, maximum: 65535 } as const;
+
+const meterSchema = {
+  type: "object",
+  additionalProperties: false,
+  default: {},
+  properties: {
+    connection: { type: "string", enum: [...CONNECTIONS], default: "virtual" },
+    serial_device: { type: "string", minLength: 1 },
+    tcp_host: { type: "string", pattern: HOST_PATTERN, "x-expected": HOST_EXPECTED },
+    tcp_port: port,
+    protocol: { type: "string", enum: [...PROTOCOLS], default: "auto" },
+    baud_rate: { type: "string", enum: [...BAUD_RATES], default: "auto" },
+    serial_format: { type: "string", enum: [...SERIAL_FORMATS], default: "auto" },
+    layout: { type: "string", enum: [...LAYOUTS], default: "auto" },
+    encryption_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
+    authentication_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
+  },
+  allOf: [
+    requiredWhenConnection("serial", ["serial_device"]),
+    requiredWhenConnection("tcp", ["tcp_host", "tcp_port"]),
+  ],
+  // The authentication key only enters the GCM tag check (AAD = security control byte ‖ AK);
+  // without the encryption key there is nothing to decrypt.
+  dependencies: { authentication_key: ["encryption_key"] },
+} as const;
+
+const mqttSchema = {
+  type: "object",
+  additionalProperties: false,
+  default: {},
+  properties: {
+    host: { type: "string", pattern: HOST_PATTERN, "x-expected": HOST_EXPECTED },
+    port,
+    username: { type: "string", minLength: 1 },
+    password: { type: "string", writeOnly: true },
+    tls: { type: "boolean" },
+    ca_file: { type: "string", minLength: 1 },
+    tls_insecure: { type: "boolean" },
+  },
+  // An empty group means "ask the Supervisor" (the Zigbee2MQTT pattern); anything that only makes
+  // sense for a manual broker therefore needs mqtt.host.
+  dependencies: { port: ["host"], username: ["host"], password: ["username"] },
+} as const;
+
+const scalerOverrideSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["obis", "scaler"],
+  properties: {
+    obis: { type: "string", pattern: OBIS_PATTERN, "x-expected": OBIS_EXPECTED },
+    // DLMS scaler_unit.scaler is an integer (A-XDR integer, −128…127); real registers use −3…3.
+    scaler: { type: "integer", minimum: -9, maximum: 9 },
+  },
+} as const;
+
+export const OPTIONS_SCHEMA = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    meter: meterSchema,
+    scaler_overrides: { type: "array", items: scalerOverrideSchema, default: [] },
+    mqtt: mqttSchema,
+    discovery_prefix: {
+      type: "string",
+      pattern: TOPIC_PATTERN,
+      "x-expected": TOPIC_EXPECTED,
+      default: "homeassistant",
+    },
+    base_topic: { type: "string", pattern: TOPIC_PATTERN, "x-expected": TOPIC_EXPECTED, default: "e450" },
+    // The recorder keeps every state change; one every 1–5 s bloats the database (issue 3).
+    publish_interval: { type: "integer", minimum: 1, maximum: 3600, default: 10 },
+    offline_after_missed_pushes: { type: "integer", minimum: 2, maximum: 100, default: 3 },
+    // 3 × 25 A × 230 V = 17.25 kW, the most common main fuse in CH/AT homes.
+    max_power_kw: { type: "number", minimum: 1, maximum: 1000, default: 17.25 },
+    log_level: { type: "string", enum: [...LOG_LEVELS], default: "info" },
+  },
+} as const;

@@ -1,0 +1,82 @@
+/**
+ * Validated options as the rest of the program reads them: camelCase, discriminated where a choice
+ * decides which other settings exist, secrets wrapped so they cannot be printed by accident.
+ */
+import type { Layout, LogLevel, Protocol, SerialFormatChoice } from "./choices.js";
+import type { Secret } from "./secret.js";
+
+/** A fixed speed in baud, or "auto": try the speeds the chosen protocol is known to use. */
+export type BaudRate = "auto" | number;
+
+export type MeterConnection =
+  | {
+      readonly kind: "serial";
+      /** A path such as /dev/serial/by-id/usb-FTDI_…; the add-on UI's serial picker offers these. */
+      readonly device: string;
+      readonly baudRate: BaudRate;
+      readonly serialFormat: SerialFormatChoice;
+    }
+  /** A serial-to-TCP bridge (ser2net, ESPHome stream server); the bridge owns baud and format. */
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+  /** The built-in virtual E450, which produces byte-exact frames. */
+  | { readonly kind: "virtual" };
+
+export interface MeterOptions {
+  readonly connection: MeterConnection;
+  readonly protocol: Protocol;
+  readonly layout: Layout;
+  /** AES-128 global unicast encryption key (16 bytes). */
+  readonly encryptionKey?: Secret<Uint8Array>;
+  /** Authentication key (16 bytes); only ever set together with encryptionKey. */
+  readonly authenticationKey?: Secret<Uint8Array>;
+  /** Scaler (power of ten) per register, keyed by the full OBIS code "1-0:31.7.0.255". */
+  readonly scalerOverrides: ReadonlyMap<string, number>;
+}
+
+export interface TlsSettings {
+  /** PEM file with the CA that signed the broker's certificate; the system CAs when absent. */
+  readonly caFile?: string;
+  /** Skip certificate verification (self-signed broker certificates). */
+  readonly insecure: boolean;
+}
+
+export interface MqttBroker {
+  readonly host: string;
+  readonly port: number;
+  /** null: plain TCP. */
+  readonly tls: TlsSettings | null;
+  readonly username?: string;
+  readonly password?: Secret<string>;
+  /** MQTT protocol level as the Supervisor reports it (3 = 3.1, 4 = 3.1.1, 5 = 5.0); absent: client default. */
+  readonly protocolVersion?: 3 | 4 | 5;
+}
+
+export type MqttTarget =
+  /** From --mqtt or the mqtt options. */
+  | { readonly kind: "broker"; readonly broker: MqttBroker }
+  /** Inside the add-on with an empty mqtt group: ask the Supervisor at start (supervisor.ts). */
+  | { readonly kind: "supervisor"; readonly tls: TlsSettings }
+  /** A plain program with no broker configured: print readings only. */
+  | { readonly kind: "none" };
+
+export type OptionsSource =
+  | { readonly kind: "addon"; readonly file: string }
+  | { readonly kind: "file"; readonly file: string }
+  | { readonly kind: "embedded" };
+
+export interface E450Options {
+  readonly source: OptionsSource;
+  readonly meter: MeterOptions;
+  readonly mqtt: MqttTarget;
+  readonly discoveryPrefix: string;
+  readonly baseTopic: string;
+  /** Minimum seconds between two states of a fast-changing value (power, voltage, current). */
+  readonly publishIntervalSeconds: number;
+  /** The meter goes unavailable after this many push intervals without a valid frame. */
+  readonly offlineAfterMissedPushes: number;
+  /** Integrity guard: the most power the main fuse can deliver, in W. */
+  readonly maxPowerW: number;
+  readonly logLevel: LogLevel;
+  /** Absolute path of the folder for persistent state (last good totals, history). */
+  readonly dataDir: string;
+}

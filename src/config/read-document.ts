@@ -1,0 +1,57 @@
+/**
+ * Reads an options file: JSON when the name ends in .json (the Supervisor's /data/options.json),
+ * YAML otherwise (YAML 1.2 is a superset of JSON, so either spelling works in a .yaml file).
+ */
+import { readFile } from "node:fs/promises";
+import { parseDocument } from "yaml";
+import type { ConfigProblem } from "./problems.js";
+
+export type DocumentResult =
+  | { readonly ok: true; readonly document: unknown }
+  | { readonly ok: false; readonly problem: ConfigProblem };
+
+export async function readOptionsDocument(file: string, path: string): Promise<DocumentResult> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code ?? error);
+    return { ok: false, problem: { path, message: `cannot read ${file}: ${why}` } };
+  }
+  const parsed = file.toLowerCase().endsWith(".json") ? parseJson(text) : parseYaml(text);
+  if (!parsed.ok) return { ok: false, problem: { path, message: `${file}: ${parsed.why}` } };
+  const document = parsed.value ?? {};
+  if (typeof document !== "object" || Array.isArray(document)) {
+    return {
+      ok: false,
+      problem: { path, message: `${file}: expected options as name: value pairs at the top level` },
+    };
+  }
+  return { ok: true, document };
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; why: string };
+
+function parseJson(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, why: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
+function parseYaml(text: string): Parsed {
+  // The failsafe schema reads every scalar as text and leaves the typing to OPTIONS_SCHEMA (which
+  // coerces like the Supervisor). YAML's own guessing would turn `serial_format: 8E1` into the
+  // number 80 and a key of digits with one "e" into a float.
+  const document = parseDocument(text, { schema: "failsafe", uniqueKeys: true });
+  const [first] = document.errors;
+  if (first !== undefined) {
+    const position = first.linePos?.[0];
+    const where = position === undefined ? "" : ` at line ${position.line}, column ${position.col}`;
+    return { ok: false, why: `not valid YAML${where} (${first.code})` };
+  }
+  return { ok: true, value: document.toJS() };
+}

@@ -1,0 +1,103 @@
+/**
+ * RawOptions (config.yaml's names, already valid) → E450Options: pure and total, so every check
+ * that can fail lives in validate.ts and rules.ts, and this step cannot refuse a valid document.
+ */
+import { formatObis, parseObis } from "../obis/obis.js";
+import type {
+  BaudRate,
+  E450Options,
+  MeterConnection,
+  MqttBroker,
+  MqttTarget,
+  OptionsSource,
+  TlsSettings,
+} from "./options.js";
+import type { RawMeterOptions, RawMqttOptions, RawOptions } from "./raw-options.js";
+import { Secret } from "./secret.js";
+
+export interface ResolveContext {
+  readonly source: OptionsSource;
+  /** Absolute path of the data folder. */
+  readonly dataDir: string;
+  /** The broker from --mqtt, which replaces host, port, TLS and credentials of the mqtt group. */
+  readonly mqttOverride?: MqttBroker;
+}
+
+export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Options {
+  return {
+    source: context.source,
+    meter: {
+      connection: resolveConnection(raw.meter),
+      protocol: raw.meter.protocol,
+      layout: raw.meter.layout,
+      ...(raw.meter.encryption_key === undefined
+        ? {}
+        : { encryptionKey: secretBytes(raw.meter.encryption_key) }),
+      ...(raw.meter.authentication_key === undefined
+        ? {}
+        : { authenticationKey: secretBytes(raw.meter.authentication_key) }),
+      scalerOverrides: new Map(raw.scaler_overrides.map(({ obis, scaler }) => [normalizeObis(obis), scaler])),
+    },
+    mqtt: resolveMqtt(raw.mqtt, context),
+    discoveryPrefix: raw.discovery_prefix,
+    baseTopic: raw.base_topic,
+    publishIntervalSeconds: raw.publish_interval,
+    offlineAfterMissedPushes: raw.offline_after_missed_pushes,
+    maxPowerW: Math.round(raw.max_power_kw * 1000),
+    logLevel: raw.log_level,
+    dataDir: context.dataDir,
+  };
+}
+
+function resolveConnection(meter: RawMeterOptions): MeterConnection {
+  // The schema's if/then rules guarantee the fields each kind needs; `?? ""` only satisfies the types.
+  switch (meter.connection) {
+    case "serial":
+      return {
+        kind: "serial",
+        device: meter.serial_device ?? "",
+        baudRate: meter.baud_rate === "auto" ? "auto" : (Number(meter.baud_rate) as BaudRate),
+        serialFormat: meter.serial_format,
+      };
+    case "tcp":
+      return { kind: "tcp", host: meter.tcp_host ?? "", port: meter.tcp_port ?? 0 };
+    case "virtual":
+      return { kind: "virtual" };
+  }
+}
+
+function resolveMqtt(mqtt: RawMqttOptions, context: ResolveContext): MqttTarget {
+  const tls: TlsSettings = {
+    ...(mqtt.ca_file === undefined ? {} : { caFile: mqtt.ca_file }),
+    insecure: mqtt.tls_insecure === true,
+  };
+  if (context.mqttOverride !== undefined) {
+    const override = context.mqttOverride;
+    return { kind: "broker", broker: { ...override, tls: override.tls === null ? null : tls } };
+  }
+  if (mqtt.host !== undefined) {
+    const useTls = mqtt.tls === true;
+    return {
+      kind: "broker",
+      broker: {
+        host: mqtt.host,
+        port: mqtt.port ?? (useTls ? 8883 : 1883),
+        tls: useTls ? tls : null,
+        ...(mqtt.username === undefined ? {} : { username: mqtt.username }),
+        ...(mqtt.password === undefined ? {} : { password: new Secret(mqtt.password) }),
+      },
+    };
+  }
+  // An empty mqtt group means the Supervisor's broker (Zigbee2MQTT pattern); outside the add-on there
+  // is no Supervisor, so the program prints readings instead of publishing them.
+  return context.source.kind === "addon" ? { kind: "supervisor", tls } : { kind: "none" };
+}
+
+function secretBytes(hex: string): Secret<Uint8Array> {
+  return new Secret(new Uint8Array(Buffer.from(hex, "hex")));
+}
+
+function normalizeObis(text: string): string {
+  const code = parseObis(text);
+  return code === null ? text : formatObis(code);
+}

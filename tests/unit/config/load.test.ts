@@ -1,0 +1,185 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeLoadFailure, type LoadOptionsRequest, loadOptions } from "../../../src/config/load.js";
+
+const KEY = "000102030405060708090a0b0c0d0e0f";
+let folder: string;
+/** Never a file named config.*: the Supervisor would take its folder for an add-on. */
+let missingAddonFile: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "e450-config-"));
+  missingAddonFile = join(folder, "absent-options.json");
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function write(name: string, text: string): Promise<string> {
+  const file = join(folder, name);
+  await writeFile(file, text);
+  return file;
+}
+
+async function load(request: LoadOptionsRequest) {
+  return loadOptions({ addonOptionsFile: missingAddonFile, ...request });
+}
+
+describe("loadOptions", () => {
+  it("reads the built-in virtual meter when nothing is configured, printing instead of publishing", async () => {
+    const result = await load({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.options).toMatchObject({
+      source: { kind: "embedded" },
+      meter: {
+        connection: { kind: "virtual" },
+        protocol: "auto",
+        layout: "auto",
+        scalerOverrides: new Map(),
+      },
+      mqtt: { kind: "none" },
+      discoveryPrefix: "homeassistant",
+      baseTopic: "e450",
+      publishIntervalSeconds: 10,
+      offlineAfterMissedPushes: 3,
+      maxPowerW: 17250,
+      logLevel: "info",
+      dataDir: resolve(".data"),
+    });
+  });
+
+  it("reads a YAML file with the add-on's option names", async () => {
+    const file = await write(
+      "e450-options.yaml",
+      `meter:
+  connection: serial
+  serial_device: /dev/ttyUSB0
+  baud_rate: 2400
+  serial_format: 8E1
+  encryption_key: ${KEY}
+scaler_overrides:
+  - obis: 1-0:32.7.0
+    scaler: -1
+mqtt:
+  host: broker.local
+  username: e450
+  password: pw
+  tls: true
+max_power_kw: 27.6
+`,
+    );
+    const result = await load({ configFile: file });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { options } = result;
+    expect(options.source).toEqual({ kind: "file", file });
+    expect(options.meter.connection).toEqual({
+      kind: "serial",
+      device: "/dev/ttyUSB0",
+      baudRate: 2400,
+      serialFormat: "8E1",
+    });
+    expect(options.meter.encryptionKey?.reveal()).toEqual(Uint8Array.from({ length: 16 }, (_, i) => i));
+    expect(options.meter.authenticationKey).toBeUndefined();
+    expect([...options.meter.scalerOverrides]).toEqual([["1-0:32.7.0.255", -1]]);
+    expect(options.mqtt.kind === "broker" && options.mqtt.broker).toMatchObject({
+      host: "broker.local",
+      port: 8883,
+      tls: { insecure: false },
+      username: "e450",
+    });
+    expect(options.mqtt.kind === "broker" && options.mqtt.broker.password?.reveal()).toBe("pw");
+    expect(options.maxPowerW).toBe(27600);
+  });
+
+  it("reads a JSON file the same way", async () => {
+    const file = await write(
+      "e450-options.json",
+      JSON.stringify({ meter: { connection: "tcp", tcp_host: "10.0.0.5", tcp_port: 8000 } }),
+    );
+    const result = await load({ configFile: file });
+    expect(result.ok && result.options.meter.connection).toEqual({
+      kind: "tcp",
+      host: "10.0.0.5",
+      port: 8000,
+    });
+  });
+
+  it("reads the Supervisor's options file inside the add-on, asks the Supervisor for MQTT and keeps state in /data", async () => {
+    const file = await write(
+      "supervisor-options.json",
+      JSON.stringify({ meter: { connection: "virtual" }, mqtt: { tls_insecure: true } }),
+    );
+    const result = await loadOptions({ addonOptionsFile: file });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.options.source).toEqual({ kind: "addon", file });
+    expect(result.options.mqtt).toEqual({ kind: "supervisor", tls: { insecure: true } });
+    expect(result.options.dataDir).toBe("/data");
+  });
+
+  it("lets --mqtt and --data-dir override the file", async () => {
+    const file = await write("override.yaml", "mqtt:\n  host: ignored\n  ca_file: /ssl/ca.pem\n");
+    const result = await load({ configFile: file, mqttUrl: "mqtts://u:p@127.0.0.1:8884", dataDir: "state" });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.options.mqtt.kind === "broker" && result.options.mqtt.broker).toMatchObject({
+      host: "127.0.0.1",
+      port: 8884,
+      tls: { caFile: "/ssl/ca.pem", insecure: false },
+      username: "u",
+    });
+    expect(result.options.dataDir).toBe(resolve("state"));
+  });
+
+  it("reports the file's problems and a bad --mqtt together", async () => {
+    const file = await write("two-problems.yaml", "log_level: chatty\n");
+    const result = await load({ configFile: file, mqttUrl: "http://broker" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => problem.path)).toEqual(["--mqtt", "log_level"]);
+    expect(describeLoadFailure(result)).toBe(
+      `The configuration in ${file} has 2 problems:\n` +
+        `  - --mqtt: expected mqtt://[user[:password]@]host[:port] or mqtts://…, got "http://broker" (the scheme http:// is not supported)\n` +
+        `  - log_level: expected one of "trace", "debug", "info", "notice", "warning", "error", "fatal", got "chatty"`,
+    );
+  });
+
+  it.each([
+    ["a missing file", "does-not-exist.yaml", null, /^cannot read .*does-not-exist\.yaml: no such file$/],
+    [
+      "broken YAML",
+      "broken.yaml",
+      "meter:\n  connection: [serial\n",
+      /broken\.yaml: not valid YAML at line \d+, column \d+ \(\w+\)$/,
+    ],
+    [
+      "a duplicate key",
+      "duplicate.yaml",
+      "log_level: info\nlog_level: debug\n",
+      /duplicate\.yaml: not valid YAML at line 2, column 1 \(DUPLICATE_KEY\)$/,
+    ],
+    ["broken JSON", "broken.json", "{meter:", /broken\.json: not valid JSON \(/],
+    [
+      "a list at the top",
+      "list.yaml",
+      "- meter\n",
+      /list\.yaml: expected options as name: value pairs at the top level$/,
+    ],
+  ])("names --config for %s", async (_case, name, text, message) => {
+    const file = text === null ? join(folder, name) : await write(name, text);
+    const result = await load({ configFile: file });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([{ path: "--config", message: expect.stringMatching(message) }]);
+  });
+
+  it("treats an empty file as all defaults", async () => {
+    const file = await write("empty.yaml", "");
+    const result = await load({ configFile: file });
+    expect(result.ok && result.options.meter.connection).toEqual({ kind: "virtual" });
+  });
+});
