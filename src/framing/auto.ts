@@ -43,13 +43,18 @@ export class AutoFramer<F> implements Framer<Tagged<F>> {
     const out: FramerOutput<Tagged<F>>[] = [];
     for (const candidate of this.candidates) {
       for (const output of candidate.framer.push(chunk, now)) {
-        if (output.kind === "frame") {
-          this.locked ??= candidate;
-          if (this.locked === candidate)
-            out.push({ kind: "frame", frame: { protocol: candidate.name, frame: output.frame } });
+        if (output.kind === "frame") this.locked ??= candidate;
+        if (this.locked === candidate) {
+          // Once a candidate has proved itself, everything it says counts, including the rest of this chunk.
+          out.push(
+            output.kind === "frame"
+              ? { kind: "frame", frame: { protocol: candidate.name, frame: output.frame } }
+              : output,
+          );
         } else if (
-          PROTOCOL_EVIDENCE.has(output.reason) ||
-          (output.reason === "noise" && candidate === this.candidates[0])
+          output.kind === "discarded" &&
+          (PROTOCOL_EVIDENCE.has(output.reason) ||
+            (output.reason === "noise" && candidate === this.candidates[0]))
         ) {
           // The first candidate's noise stands for all: the bytes are counted once, not once per framer.
           out.push(output);
