@@ -1,0 +1,27 @@
+/**
+ * A typed event bus: the pipeline publishes, sinks listen. One failing listener is logged and never
+ * stops the others or the ingest path (ARCHITECTURE "The flow of data").
+ */
+export type Listener<T> = (event: T) => void;
+
+export class EventBus<Events extends Record<string, unknown>> {
+  private readonly listeners: { [K in keyof Events]?: Listener<Events[K]>[] } = {};
+
+  constructor(private readonly onListenerError: (event: keyof Events, error: unknown) => void) {}
+
+  on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
+    const list = (this.listeners[event] ??= []);
+    list.push(listener);
+    return () => list.splice(list.indexOf(listener), 1);
+  }
+
+  emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+    for (const listener of this.listeners[event] ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.onListenerError(event, error);
+      }
+    }
+  }
+}
