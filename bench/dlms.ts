@@ -10,7 +10,12 @@ import { GBT_TAG, GbtReassembler, parseGbtBlock } from "../src/dlms/gbt.js";
 import { HdlcFramer } from "../src/framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../src/framing/hdlc-reassembly.js";
 import { StreamDecoder } from "../src/meter/stream-decoder.js";
-import { createMeterState, type FormatName, generatePush, SIMULATOR_DEFAULT_KEYS } from "../src/simulator/index.js";
+import {
+  createMeterState,
+  type FormatName,
+  generatePush,
+  SIMULATOR_DEFAULT_KEYS,
+} from "../src/simulator/index.js";
 
 const PUSHES = 2_000;
 const START = Date.UTC(2026, 5, 1);
@@ -27,7 +32,11 @@ function decodeAll(stream: readonly Uint8Array[]): { seconds: number; snapshots:
   stream.forEach((bytes, i) => {
     for (const event of decoder.push(bytes, i * 5_000)) if (event.kind === "snapshot") snapshots++;
   });
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, snapshots, frames: decoder.stats.framesReceived };
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    snapshots,
+    frames: decoder.stats.framesReceived,
+  };
 }
 
 /** The baseline: only AES-128-GCM with tag check over each push's ciphertext (already extracted). */
@@ -45,7 +54,9 @@ function cryptoOnly(apdus: readonly Uint8Array[]): number {
       ctr.final();
       continue;
     }
-    const gcm = createDecipheriv("aes-128-gcm", SIMULATOR_DEFAULT_KEYS.encryptionKey!, iv, { authTagLength: 12 });
+    const gcm = createDecipheriv("aes-128-gcm", SIMULATOR_DEFAULT_KEYS.encryptionKey!, iv, {
+      authTagLength: 12,
+    });
     gcm.setAAD(Buffer.concat([Buffer.of(apdu.securityControl), SIMULATOR_DEFAULT_KEYS.authenticationKey!]));
     gcm.setAuthTag(apdu.tag);
     gcm.update(apdu.payload);
@@ -66,7 +77,9 @@ function cipheredApdus(stream: readonly Uint8Array[]): Uint8Array[] {
       const assembly = joiner.push(output.frame);
       if (assembly.kind !== "apdu") continue;
       if (assembly.apdu[0] !== GBT_TAG) apdus.push(assembly.apdu);
-      else for (const result of gbt.push(parseGbtBlock(assembly.apdu), 0)) if (result.kind === "apdu") apdus.push(result.apdu);
+      else
+        for (const result of gbt.push(parseGbtBlock(assembly.apdu), 0))
+          if (result.kind === "apdu") apdus.push(result.apdu);
     }
   }
   return apdus.filter(isCiphered);
@@ -79,7 +92,11 @@ function measure(format: FormatName): void {
   const best = Math.min(...runs.map((run) => run.seconds));
   const perSecond = PUSHES / best;
   const frames = runs[0]!.frames;
-  let line = `  ${format.padEnd(13)} ${Math.round(perSecond).toLocaleString("en").padStart(9)} pushes/s  ${Math.round(frames / best).toLocaleString("en").padStart(9)} frames/s`;
+  let line = `  ${format.padEnd(13)} ${Math.round(perSecond).toLocaleString("en").padStart(9)} pushes/s  ${Math.round(
+    frames / best,
+  )
+    .toLocaleString("en")
+    .padStart(9)} frames/s`;
   if (runs[0]!.snapshots !== PUSHES) line += `  (!) ${runs[0]!.snapshots}/${PUSHES} decoded`;
   const apdus = cipheredApdus(stream);
   if (apdus.length > 0) {

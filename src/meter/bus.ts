@@ -10,7 +10,8 @@ export class EventBus<Events extends Record<string, unknown>> {
   constructor(private readonly onListenerError: (event: keyof Events, error: unknown) => void) {}
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    const list = (this.listeners[event] ??= []);
+    const list = this.listeners[event] ?? [];
+    this.listeners[event] = list;
     list.push(listener);
     return () => list.splice(list.indexOf(listener), 1);
   }

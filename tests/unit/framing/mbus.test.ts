@@ -67,12 +67,18 @@ describe("MbusSegmentJoiner", () => {
     const joiner = new MbusSegmentJoiner();
     const framer = new MbusFramer();
     const [second] = framer.push(longFrame(0x11, Uint8Array.of(1)), 0);
-    expect(second?.kind === "frame" && joiner.push(second.frame)).toMatchObject({ kind: "dropped", reason: "segment-sequence" });
+    expect(second?.kind === "frame" && joiner.push(second.frame)).toMatchObject({
+      kind: "dropped",
+      reason: "segment-sequence",
+    });
   });
 
   it("ignores M-Bus frames that carry no DLMS (CI outside 00–1F)", () => {
     const joiner = new MbusSegmentJoiner();
     const [frame] = new MbusFramer().push(longFrame(0x72, Uint8Array.of(1, 2, 3)), 0);
-    expect(frame?.kind === "frame" && joiner.push(frame.frame)).toMatchObject({ kind: "dropped", reason: "not-dlms" });
+    expect(frame?.kind === "frame" && joiner.push(frame.frame)).toMatchObject({
+      kind: "dropped",
+      reason: "not-dlms",
+    });
   });
 });
