@@ -27,7 +27,12 @@ type Attempt =
   | { readonly kind: "incomplete" }
   | { readonly kind: "frame"; readonly frame: MbusFrame; readonly consumed: number }
   /** `skip`: bytes known to belong to the bad frame; otherwise resynchronise at the next start byte. */
-  | { readonly kind: "invalid"; readonly reason: DiscardReason; readonly detail: string; readonly skip?: number };
+  | {
+      readonly kind: "invalid";
+      readonly reason: DiscardReason;
+      readonly detail: string;
+      readonly skip?: number;
+    };
 
 export class MbusFramer implements Framer<MbusFrame> {
   private readonly buffer = new ByteBuffer();
