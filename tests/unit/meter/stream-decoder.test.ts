@@ -1,0 +1,118 @@
+/**
+ * The stream decoder over simulated E450 pushes: frame-counter tracking (duplicates, replays, gaps),
+ * a wrong key told apart from line noise and said once, and every rejection counted by reason.
+ */
+import { describe, expect, it } from "vitest";
+import { StreamDecoder, type StreamEvent } from "../../../src/meter/stream-decoder.js";
+import { createMeterState, generatePush, SIMULATOR_DEFAULT_KEYS } from "../../../src/simulator/index.js";
+
+const START = Date.UTC(2026, 2, 1, 9);
+
+function pushes(count: number, format: "steiermark" | "burgenland" = "burgenland") {
+  const state = createMeterState({ start: START });
+  return Array.from({ length: count }, (_, i) => generatePush(format, state, START + (i + 1) * 5_000));
+}
+
+function feed(decoder: StreamDecoder, stream: readonly Uint8Array[]): StreamEvent[] {
+  return stream.flatMap((bytes, i) => decoder.push(bytes, i * 5_000));
+}
+
+const snapshots = (events: StreamEvent[]) => events.filter((e) => e.kind === "snapshot");
+const issueCodes = (events: StreamEvent[]) =>
+  events.flatMap((e) => (e.kind === "issue" ? [e.issue.code] : []));
+
+describe("frame-counter tracking", () => {
+  it("flags a repeated push as a duplicate and does not emit it twice", () => {
+    const [first, second] = pushes(2);
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    const events = feed(decoder, [first!, second!, second!]);
+    expect(snapshots(events)).toHaveLength(2);
+    expect(issueCodes(events)).toEqual(["duplicate"]);
+    expect(decoder.stats.rejected.get("duplicate")).toBe(1);
+  });
+
+  it("ignores an older push replayed later", () => {
+    const stream = pushes(3);
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    const events = feed(decoder, [stream[0]!, stream[2]!, stream[1]!]);
+    expect(snapshots(events)).toHaveLength(2);
+    expect(issueCodes(events)).toEqual(["replay"]);
+  });
+
+  it("counts the pushes lost in a counter gap", () => {
+    const stream = pushes(6);
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    feed(decoder, [stream[0]!, stream[1]!, stream[5]!]);
+    expect(decoder.stats.lostFrames).toBe(3);
+  });
+
+  it("accepts a meter whose counter restarted, after a few pushes that prove it", () => {
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    feed(decoder, pushes(3));
+    // Same meter (same seed, same system title), counter far below: a replay at first, a reset once it keeps counting.
+    const state = createMeterState({ start: START });
+    state.frameCounter = 5;
+    const restarted = Array.from({ length: 4 }, (_, i) =>
+      generatePush("burgenland", state, START + (10 + i) * 5_000),
+    );
+    const events = feed(decoder, restarted);
+    expect(issueCodes(events)).toEqual(["replay", "replay"]);
+    expect(snapshots(events)).toHaveLength(2);
+  });
+});
+
+describe("wrong key", () => {
+  it("says once, in plain words, that the key does not match, then counts", () => {
+    const stream = pushes(5, "steiermark");
+    const decoder = new StreamDecoder({ encryptionKey: new Uint8Array(16).fill(7) });
+    const events = feed(decoder, stream);
+    expect(snapshots(events)).toEqual([]);
+    const wrongKey = events.filter((e) => e.kind === "issue" && e.issue.code === "wrong-key");
+    expect(wrongKey).toHaveLength(1);
+    expect(wrongKey[0]?.kind === "issue" && wrongKey[0].issue.message).toMatch(
+      /^the encryption key does not match this meter/,
+    );
+    expect(decoder.stats.decryptionFailures).toBe(5);
+  });
+
+  it("tells a wrong authentication key from a wrong encryption key", () => {
+    const stream = pushes(3, "steiermark");
+    const decoder = new StreamDecoder({ ...SIMULATOR_DEFAULT_KEYS, authenticationKey: new Uint8Array(16) });
+    const events = feed(decoder, stream);
+    const messages = events.flatMap((e) => (e.kind === "issue" ? [e.issue.message] : []));
+    expect(messages[0]).toMatch(/authentication key does not match this meter \(the encryption key does\)/);
+  });
+
+  it("decodes the pushes sealed with the right key between wrongly keyed ones", () => {
+    const state = createMeterState({ start: START });
+    const stream = Array.from({ length: 60 }, (_, i) =>
+      generatePush("steiermark", state, START + (i + 1) * 5_000, { faults: { wrongKeyRate: 0.3 } }),
+    );
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    const decoded = snapshots(feed(decoder, stream)).length;
+    expect(decoded).toBeGreaterThan(30);
+    expect(decoded + decoder.stats.decryptionFailures).toBe(60);
+  });
+
+  it("asks for the key when none is configured", () => {
+    const events = feed(new StreamDecoder({}), pushes(1, "steiermark"));
+    expect(issueCodes(events)).toEqual(["missing-key"]);
+  });
+});
+
+describe("line noise", () => {
+  it("counts corrupt frames by reason and still decodes the good ones", () => {
+    const state = createMeterState({ start: START });
+    const stream = Array.from({ length: 200 }, (_, i) =>
+      generatePush("burgenland", state, START + (i + 1) * 5_000, {
+        faults: { corruptChecksumRate: 0.2, garbageRate: 0.2 },
+      }),
+    );
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    const events = feed(decoder, stream);
+    const fcs = decoder.stats.rejected.get("fcs") ?? 0;
+    expect(fcs).toBeGreaterThan(10);
+    expect(snapshots(events).length + fcs).toBe(200);
+    expect(issueCodes(events)).not.toContain("wrong-key");
+  });
+});
