@@ -4,7 +4,8 @@
  */
 const X25_TABLE = buildReflectedTable(0x8408);
 
-function buildReflectedTable(polynomial: number): Uint16Array {
+/** Byte-wise lookup table of a reflected CRC-16 polynomial. */
+export function buildReflectedTable(polynomial: number): Uint16Array {
   const table = new Uint16Array(256);
   for (let byte = 0; byte < 256; byte++) {
     let crc = byte;

@@ -2,19 +2,10 @@
  * CRC-16/ARC, the checksum that closes a P1/DSMR telegram (`!XXXX`): reflected polynomial 0x8005
  * (0xA001), init 0, no final xor, over every byte from '/' up to and including '!' (DSMR P1 companion
  * standard 5.0.2 §6.2; e450-protocols.md §1.3). Check value for "123456789" is 0xBB3D.
- * Kept apart from crc.ts, which holds the HDLC and M-Bus checks.
  */
-const ARC_TABLE = buildTable(0xa001);
+import { buildReflectedTable } from "./crc.js";
 
-function buildTable(polynomial: number): Uint16Array {
-  const table = new Uint16Array(256);
-  for (let byte = 0; byte < 256; byte++) {
-    let crc = byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ polynomial : crc >>> 1;
-    table[byte] = crc;
-  }
-  return table;
-}
+const ARC_TABLE = buildReflectedTable(0xa001);
 
 export function crc16Arc(bytes: Uint8Array, start = 0, end = bytes.length): number {
   let crc = 0;

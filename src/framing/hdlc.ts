@@ -6,9 +6,9 @@
  * The length counts every byte between the flags; HCS covers format…control, FCS format…info,
  * both CRC-16/X.25 least significant byte first. Incremental: bytes in, frames or discards out.
  */
-import { ByteBuffer } from "./byte-buffer.js";
+import type { ByteBuffer } from "./byte-buffer.js";
 import { crc16x25 } from "./crc.js";
-import type { DiscardReason, Framer, FramerOutput } from "./types.js";
+import { type FrameFormat, type ParseAttempt, ScanningFramer } from "./scanning-framer.js";
 
 export interface HdlcFrame {
   /** S bit: more segments of the same information field follow (true HDLC segmentation, e.g. Iskra). */
@@ -25,89 +25,19 @@ export interface HdlcFrame {
 const FLAG = 0x7e;
 /** format(2) + dest(1) + src(1) + control(1) + HCS(2). */
 const MIN_LENGTH = 7;
-/** Waiting longer than this for the rest of a frame means its bytes were lost on the line. */
-const DEFAULT_STALL_MS = 2_000;
 
-type Attempt =
-  | { readonly kind: "incomplete" }
-  | { readonly kind: "frame"; readonly frame: HdlcFrame; readonly consumed: number }
-  | { readonly kind: "invalid"; readonly reason: DiscardReason; readonly detail: string };
+type Attempt = ParseAttempt<HdlcFrame>;
 
-export class HdlcFramer implements Framer<HdlcFrame> {
-  private readonly buffer = new ByteBuffer();
-  /** When the partial frame at the head of the buffer was first seen waiting. */
-  private waitingSince: number | null = null;
+export const HDLC_FORMAT: FrameFormat<HdlcFrame> = {
+  startByte: FLAG,
+  parse: parseAt,
+  // A lone flag is the close of the last frame, and two flags in a row are an idle line's fill.
+  idle: (buffer) => buffer.length === 1,
+};
 
-  constructor(private readonly stallMs = DEFAULT_STALL_MS) {}
-
-  push(chunk: Uint8Array, now: number): FramerOutput<HdlcFrame>[] {
-    this.buffer.append(chunk);
-    const out: FramerOutput<HdlcFrame>[] = [];
-    for (;;) {
-      const flag = this.buffer.indexOf(FLAG);
-      if (flag < 0) {
-        this.discard(out, "noise", this.buffer.length);
-        break;
-      }
-      if (flag > 0) this.discard(out, "noise", flag);
-      // A closing flag doubles as the next opening flag, and idle lines may repeat flags.
-      if (this.buffer.length >= 2 && this.buffer.at(1) === FLAG) {
-        this.buffer.drop(1);
-        continue;
-      }
-      const attempt = parseAt(this.buffer);
-      if (attempt.kind === "frame") {
-        out.push({ kind: "frame", frame: attempt.frame });
-        this.buffer.drop(attempt.consumed);
-        this.waitingSince = null;
-        continue;
-      }
-      if (attempt.kind === "invalid") {
-        // Resynchronise on the next flag after this one: the bytes we skipped may hold the next frame.
-        const next = this.buffer.indexOf(FLAG, 1);
-        this.discard(out, attempt.reason, next < 0 ? this.buffer.length : next, attempt.detail);
-        this.waitingSince = null;
-        continue;
-      }
-      if (this.buffer.length === 1) {
-        this.waitingSince = null; // a lone flag: the close of the last frame, not a frame yet
-        break;
-      }
-      this.waitingSince ??= now;
-      if (now - this.waitingSince > this.stallMs) {
-        const next = this.buffer.indexOf(FLAG, 1);
-        this.discard(
-          out,
-          "truncated",
-          next < 0 ? this.buffer.length : next,
-          "frame incomplete after timeout",
-        );
-        this.waitingSince = null;
-        continue;
-      }
-      break;
-    }
-    return out;
-  }
-
-  reset(): void {
-    this.buffer.clear();
-    this.waitingSince = null;
-  }
-
-  private discard(
-    out: FramerOutput<HdlcFrame>[],
-    reason: DiscardReason,
-    bytes: number,
-    detail?: string,
-  ): void {
-    if (bytes <= 0) return;
-    this.buffer.drop(bytes);
-    out.push(
-      detail === undefined
-        ? { kind: "discarded", reason, bytes }
-        : { kind: "discarded", reason, bytes, detail },
-    );
+export class HdlcFramer extends ScanningFramer<HdlcFrame> {
+  constructor(stallMs?: number) {
+    super(HDLC_FORMAT, stallMs);
   }
 }
 
@@ -118,6 +48,8 @@ function addressLength(buffer: ByteBuffer, from: number, limit: number): number 
 }
 
 function parseAt(buffer: ByteBuffer): Attempt {
+  // Flags repeat between frames on an idle line; the last of them opens the frame.
+  if (buffer.length >= 2 && buffer.at(1) === FLAG) return { kind: "skip", bytes: 1 };
   if (buffer.length < 3) return { kind: "incomplete" };
   const format = (buffer.at(1) << 8) | buffer.at(2);
   if (format >> 12 !== 0xa)

@@ -4,9 +4,9 @@
  * (e450-protocols.md §4). Sagemcom T210-D quirk: a 263-byte frame says L = 0x01 (257 mod 256,
  * amsreader-firmware#155), so when L does not lead to a valid end, L + 256 is tried.
  */
-import { ByteBuffer } from "./byte-buffer.js";
+import type { ByteBuffer } from "./byte-buffer.js";
 import { mbusChecksum } from "./crc.js";
-import type { DiscardReason, Framer, FramerOutput } from "./types.js";
+import { type ParseAttempt, ScanningFramer } from "./scanning-framer.js";
 
 export interface MbusFrame {
   readonly control: number;
@@ -19,74 +19,14 @@ export interface MbusFrame {
 
 const START = 0x68;
 const STOP = 0x16;
-const DEFAULT_STALL_MS = 2_000;
 /** Only implausibly short L fields are read as the T210-D's wrapped 257–287; real short frames stay short. */
 const QUIRK_MAX_LENGTH = 0x20;
 
-type Attempt =
-  | { readonly kind: "incomplete" }
-  | { readonly kind: "frame"; readonly frame: MbusFrame; readonly consumed: number }
-  /** `skip`: bytes known to belong to the bad frame; otherwise resynchronise at the next start byte. */
-  | {
-      readonly kind: "invalid";
-      readonly reason: DiscardReason;
-      readonly detail: string;
-      readonly skip?: number;
-    };
+type Attempt = ParseAttempt<MbusFrame>;
 
-export class MbusFramer implements Framer<MbusFrame> {
-  private readonly buffer = new ByteBuffer();
-  private waitingSince: number | null = null;
-
-  constructor(private readonly stallMs = DEFAULT_STALL_MS) {}
-
-  push(chunk: Uint8Array, now: number): FramerOutput<MbusFrame>[] {
-    this.buffer.append(chunk);
-    const out: FramerOutput<MbusFrame>[] = [];
-    for (;;) {
-      const start = this.buffer.indexOf(START);
-      if (start < 0) {
-        this.discard(out, "noise", this.buffer.length);
-        break;
-      }
-      if (start > 0) this.discard(out, "noise", start);
-      const attempt = parseAt(this.buffer, now - (this.waitingSince ?? now) > this.stallMs);
-      if (attempt.kind === "frame") {
-        out.push({ kind: "frame", frame: attempt.frame });
-        this.buffer.drop(attempt.consumed);
-        this.waitingSince = null;
-        continue;
-      }
-      if (attempt.kind === "invalid") {
-        const next = attempt.skip ?? this.buffer.indexOf(START, 1);
-        this.discard(out, attempt.reason, next < 0 ? this.buffer.length : next, attempt.detail);
-        this.waitingSince = null;
-        continue;
-      }
-      this.waitingSince ??= now;
-      break;
-    }
-    return out;
-  }
-
-  reset(): void {
-    this.buffer.clear();
-    this.waitingSince = null;
-  }
-
-  private discard(
-    out: FramerOutput<MbusFrame>[],
-    reason: DiscardReason,
-    bytes: number,
-    detail?: string,
-  ): void {
-    if (bytes <= 0) return;
-    this.buffer.drop(bytes);
-    out.push(
-      detail === undefined
-        ? { kind: "discarded", reason, bytes }
-        : { kind: "discarded", reason, bytes, detail },
-    );
+export class MbusFramer extends ScanningFramer<MbusFrame> {
+  constructor(stallMs?: number) {
+    super({ startByte: START, parse: parseAt }, stallMs);
   }
 }
 
@@ -98,8 +38,8 @@ function endsAt(buffer: ByteBuffer, length: number): "valid" | "bad-checksum" | 
   return mbusChecksum(buffer.view(), 4, 4 + length) === buffer.at(4 + length) ? "valid" : "bad-checksum";
 }
 
-function parseAt(buffer: ByteBuffer, stalled: boolean): Attempt {
-  if (buffer.length < 4) return stalled ? truncated() : { kind: "incomplete" };
+function parseAt(buffer: ByteBuffer): Attempt {
+  if (buffer.length < 4) return { kind: "incomplete" };
   const length = buffer.at(1);
   if (buffer.at(2) !== length || buffer.at(3) !== START) {
     return { kind: "invalid", reason: "noise", detail: "no M-Bus long-frame header" };
@@ -114,21 +54,14 @@ function parseAt(buffer: ByteBuffer, stalled: boolean): Attempt {
     if (verdict === "bad-checksum") {
       return { kind: "invalid", reason: "mbus-checksum", detail: "checksum mismatch", skip: candidate + 6 };
     }
-    if (verdict === "incomplete") {
-      if (stalled) return truncated();
-      // A valid end at L rules out L + 256 only once we have seen it; wait for more bytes otherwise.
-      return { kind: "incomplete" };
-    }
+    // A valid end at L rules out L + 256 only once we have seen it; wait for more bytes otherwise.
+    if (verdict === "incomplete") return { kind: "incomplete" };
   }
   return {
     kind: "invalid",
     reason: "mbus-framing",
     detail: "checksum or stop byte wrong for the announced length",
   };
-}
-
-function truncated(): Attempt {
-  return { kind: "invalid", reason: "truncated", detail: "M-Bus frame incomplete after timeout" };
 }
 
 function frameOf(buffer: ByteBuffer, length: number): Attempt {
