@@ -5,7 +5,7 @@
  * stream of 1,000,000 HDLC frames into one long-running decoder.
  */
 import { createDecipheriv } from "node:crypto";
-import { isCiphered, parseCiphered } from "../src/dlms/cipher.js";
+import { initialisationVector, isCiphered, parseCiphered } from "../src/dlms/cipher.js";
 import { GBT_TAG, GbtReassembler, parseGbtBlock } from "../src/dlms/gbt.js";
 import { HdlcFramer } from "../src/framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../src/framing/hdlc-reassembly.js";
@@ -44,8 +44,7 @@ function cryptoOnly(apdus: readonly Uint8Array[]): number {
   const parsed = apdus.map(parseCiphered);
   const started = process.hrtime.bigint();
   for (const apdu of parsed) {
-    const iv = Buffer.concat([apdu.systemTitle, Buffer.alloc(4)]);
-    iv.writeUInt32BE(apdu.frameCounter, 8);
+    const iv = initialisationVector(apdu);
     if (!apdu.tag) {
       // Encryption only (SC 0x20): GCM's keystream, AES-CTR from counter 2.
       const counter = Buffer.concat([iv, Buffer.of(0, 0, 0, 2)]);

@@ -68,7 +68,8 @@ export function parseCiphered(apdu: Uint8Array): CipheredApdu {
   };
 }
 
-function initialisationVector(apdu: CipheredApdu): Buffer {
+/** IV = system title ‖ frame counter (Green Book §9.2.7.2.4.1). */
+export function initialisationVector(apdu: CipheredApdu): Buffer {
   const iv = Buffer.alloc(12);
   iv.set(apdu.systemTitle, 0);
   iv.writeUInt32BE(apdu.frameCounter, 8);

@@ -10,6 +10,7 @@ import {
   type CipheredApdu,
   counterModeDecrypt,
   decipher,
+  initialisationVector,
   isCiphered,
   type Keys,
   parseCiphered,
@@ -103,9 +104,9 @@ function decipherOrExplain(
     return decipher(ciphered, keys);
   } catch (error) {
     if (!(error instanceof DecodeError) || error.code !== "auth-failed" || !keys.encryptionKey) throw error;
-    const iv = Buffer.concat([ciphered.systemTitle, Buffer.from([0, 0, 0, 0])]);
-    iv.writeUInt32BE(ciphered.frameCounter, 8);
-    if (parsesAsNotification(counterModeDecrypt(ciphered, iv, keys.encryptionKey))) {
+    if (
+      parsesAsNotification(counterModeDecrypt(ciphered, initialisationVector(ciphered), keys.encryptionKey))
+    ) {
       throw new DecodeError(
         "auth-failed",
         "the authentication key does not match this meter (the encryption key does)",
