@@ -1,8 +1,16 @@
-/** `npm run bench`: every benchmark in one process, printing figures and ratios. */
+/** `npm run bench`: every benchmark in one process, printing figures and ratios against named baselines. */
+import { benchAnalytics } from "./analytics.js";
 import { benchDlms } from "./dlms.js";
+import { benchIec62056 } from "./iec62056.js";
 
-const sections: [string, () => Promise<void>][] = [["dlms", benchDlms]];
+const sections: [string, () => Promise<void>][] = [
+  ["dlms", benchDlms],
+  ["iec62056-21", benchIec62056],
+  ["analytics", benchAnalytics],
+];
+const only = process.argv[2];
 for (const [name, section] of sections) {
+  if (only && name !== only) continue;
   const started = Date.now();
   await section();
   console.log(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);

@@ -1,0 +1,93 @@
+/**
+ * Export (feed-in) dropping to zero when it is usually positive at this time of year: the natural
+ * DSMR case, where the export registers read 0 from mid-March to late June (SOURCE.md §2). Reported
+ * after `minZeroDays` whole days of zero export while the trailing 30 days exported on most days;
+ * the event's end is extended in the report when export returns.
+ */
+import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
+
+export interface ExportLossOptions {
+  readonly minZeroDays: number;
+  readonly trailingDays: number;
+  /** Share of trailing days with export for export to count as "usual". */
+  readonly usualShare: number;
+  readonly minUsualKwhPerDay: number;
+}
+
+export const DEFAULT_EXPORT_LOSS: ExportLossOptions = {
+  minZeroDays: 3,
+  trailingDays: 30,
+  // Dark winter weeks have zero-export days and ~1 kWh/day on the DSMR roof; no alarm there.
+  usualShare: 0.8,
+  minUsualKwhPerDay: 2,
+};
+
+export class ExportLossDetector implements HourDetector {
+  private readonly days: number[] = []; // daily export before the current zero run
+  private currentDay = Number.NaN;
+  private dayExport = 0;
+  private dayHours = 0;
+  private zeroRun: { startMs: number; days: number; reported: boolean; usual: number } | null = null;
+
+  constructor(
+    private readonly dayStart: (ms: number) => number,
+    private readonly options: ExportLossOptions = DEFAULT_EXPORT_LOSS,
+  ) {}
+
+  observe(hour: HourObservation): AnomalyEvent[] {
+    if (hour.exportKwh === undefined) return [];
+    const day = this.dayStart(hour.startMs);
+    const events: AnomalyEvent[] = [];
+    if (day !== this.currentDay) {
+      if (!Number.isNaN(this.currentDay) && this.dayHours >= 20) {
+        const event = this.closeDay(this.currentDay, day);
+        if (event) events.push(event);
+      }
+      this.currentDay = day;
+      this.dayExport = 0;
+      this.dayHours = 0;
+    }
+    if (!Number.isNaN(hour.exportKwh)) {
+      this.dayExport += hour.exportKwh;
+      this.dayHours++;
+    }
+    return events;
+  }
+
+  private closeDay(dayStartMs: number, nextDayMs: number): AnomalyEvent | null {
+    if (this.dayExport > 0) {
+      this.zeroRun = null;
+      this.days.push(this.dayExport);
+      if (this.days.length > this.options.trailingDays) this.days.shift();
+      return null;
+    }
+    if (this.zeroRun === null) {
+      const exporting = this.days.filter((kwh) => kwh > 0);
+      const usual = exporting.length > 0 ? exporting.reduce((a, b) => a + b, 0) / this.days.length : 0;
+      const isUsual =
+        this.days.length >= 14 &&
+        exporting.length >= this.options.usualShare * this.days.length &&
+        usual >= this.options.minUsualKwhPerDay;
+      if (!isUsual) {
+        this.days.push(0);
+        if (this.days.length > this.options.trailingDays) this.days.shift();
+        return null;
+      }
+      this.zeroRun = { startMs: dayStartMs, days: 0, reported: false, usual };
+    }
+    const run = this.zeroRun;
+    run.days++;
+    if (run.reported || run.days < this.options.minZeroDays) return null;
+    run.reported = true;
+    return {
+      kind: "export-loss",
+      startMs: run.startMs,
+      endMs: nextDayMs,
+      expected: run.usual,
+      observed: 0,
+      unit: "kWh",
+      score: run.days,
+      message: `Export has been zero for ${run.days} days while the last ${this.days.length} days exported ${fmt(run.usual)} kWh a day on average: the PV, the inverter or the export register has stopped.`,
+    };
+  }
+}

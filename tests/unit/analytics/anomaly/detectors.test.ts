@@ -1,0 +1,177 @@
+import { describe, expect, it } from "vitest";
+import { BaseLoadDetector } from "../../../../src/analytics/anomaly/base-load.js";
+import { DataStallDetector } from "../../../../src/analytics/anomaly/data-stall.js";
+import { ExportLossDetector } from "../../../../src/analytics/anomaly/export-loss.js";
+import { DEFAULT_HOUR_OF_WEEK, HourOfWeekDetector } from "../../../../src/analytics/anomaly/hour-of-week.js";
+import { correlation, ScheduleShiftDetector } from "../../../../src/analytics/anomaly/schedule-shift.js";
+import { TotalBackwardsDetector } from "../../../../src/analytics/anomaly/total-backwards.js";
+import type { AnomalyEvent, HourDetector, HourObservation } from "../../../../src/analytics/anomaly/types.js";
+import { H, household, START } from "./synthetic.js";
+
+const hourOfWeek = (ms: number) => ((Math.floor((ms - START) / H) % 168) + 168) % 168;
+const localHour = (ms: number) => new Date(ms).getUTCHours();
+const dayStart = (ms: number) => ms - (ms % 86_400_000);
+
+function replay(detector: HourDetector, hours: readonly HourObservation[]): AnomalyEvent[] {
+  return hours.flatMap((h) => detector.observe(h));
+}
+
+function withChange(
+  hours: HourObservation[],
+  from: number,
+  to: number,
+  change: (h: HourObservation) => Partial<HourObservation>,
+) {
+  return hours.map((h, i) => (i >= from && i < to ? { ...h, ...change(h) } : h));
+}
+
+describe("hour-of-week detector", () => {
+  const detector = () => new HourOfWeekDetector(hourOfWeek, DEFAULT_HOUR_OF_WEEK);
+
+  it("stays quiet on a regular house", () => {
+    expect(replay(detector(), household(120))).toEqual([]);
+  });
+
+  it("reports a large night-time excess as unusual consumption, with expected and observed energy", () => {
+    const at = 100 * 24 + 2; // 02:00 on day 100
+    const hours = withChange(household(120), at, at + 4, (h) => ({ importKwh: h.importKwh + 3 }));
+    const events = replay(detector(), hours);
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event!.kind).toBe("unusual-consumption");
+    expect(event!.startMs).toBe(START + at * H);
+    expect(event!.endMs).toBe(START + (at + 4) * H);
+    expect(event!.observed - event!.expected).toBeCloseTo(12, 0);
+    expect(event!.message).toMatch(/4 hours of unusually high consumption/);
+  });
+
+  it("reports a single extreme hour as a spike", () => {
+    const at = 100 * 24 + 3;
+    const events = replay(
+      detector(),
+      withChange(household(120), at, at + 1, () => ({ importKwh: 8 })),
+    );
+    expect(events.map((e) => e.kind)).toEqual(["spike"]);
+  });
+
+  it("says nothing during the learning period", () => {
+    const at = 20 * 24 + 2;
+    const events = replay(
+      detector(),
+      withChange(household(40), at, at + 4, (h) => ({ importKwh: h.importKwh + 3 })),
+    );
+    expect(events).toEqual([]);
+  });
+});
+
+describe("base-load CUSUM", () => {
+  it("finds a durable 200 W rise within three days and dates its onset", () => {
+    const from = 60 * 24;
+    const hours = withChange(household(90), from, 90 * 24, (h) => ({ importKwh: h.importKwh + 0.2 }));
+    const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.kind).toBe("base-load-shift");
+    expect(events[0]!.startMs).toBe(START + from * H);
+    expect(events[0]!.endMs).toBeLessThanOrEqual(START + (from + 4 * 24) * H);
+    expect(events[0]!.observed - events[0]!.expected).toBeCloseTo(0.2, 1);
+    expect(events[0]!.message).toMatch(/rose from \d+ W to \d+ W/);
+  });
+
+  it("ignores one night with something left on", () => {
+    const hours = withChange(household(90), 60 * 24 + 1, 60 * 24 + 5, (h) => ({
+      importKwh: h.importKwh + 0.5,
+    }));
+    expect(replay(new BaseLoadDetector(localHour, dayStart), hours)).toEqual([]);
+  });
+});
+
+describe("schedule shift", () => {
+  it("notices the daily pattern moving six hours later", () => {
+    const base = household(70);
+    const shifted = base.map((h, i) =>
+      i >= 50 * 24 && i < 54 * 24 ? { ...h, importKwh: base[i - 6]!.importKwh } : h,
+    );
+    const events = replay(new ScheduleShiftDetector(localHour, dayStart), shifted);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.kind).toBe("schedule-shift");
+    expect(events[0]!.observed).toBe(6);
+    expect(replay(new ScheduleShiftDetector(localHour, dayStart), base)).toEqual([]);
+  });
+
+  it("correlates circularly", () => {
+    const a = Float64Array.from({ length: 24 }, (_, i) => (i === 5 ? 1 : 0));
+    const b = Float64Array.from({ length: 24 }, (_, i) => (i === 8 ? 1 : 0));
+    expect(correlation(a, b, 3)).toBeCloseTo(1, 12);
+    expect(correlation(a, b, 0)).toBeLessThan(0);
+  });
+});
+
+describe("data stall", () => {
+  it("reports a gap longer than three hours once, with its extent", () => {
+    const hours = withChange(household(20), 200, 210, () => ({ importKwh: Number.NaN }));
+    const events = replay(new DataStallDetector(localHour), hours);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: "data-stall",
+        startMs: START + 200 * H,
+        endMs: START + 210 * H,
+        observed: 10,
+      }),
+    ]);
+  });
+
+  it("does not report a three-hour gap", () => {
+    const hours = withChange(household(20), 200, 203, () => ({ importKwh: Number.NaN }));
+    expect(replay(new DataStallDetector(localHour), hours)).toEqual([]);
+  });
+
+  it("reports a register that stops moving, but not while the house exports", () => {
+    const flat = withChange(household(20), 300, 306, () => ({ importKwh: 0 }));
+    expect(replay(new DataStallDetector(localHour), flat).map((e) => e.kind)).toEqual(["data-stall"]);
+    const exporting = withChange(household(20), 300, 306, () => ({ importKwh: 0, exportKwh: 1 }));
+    expect(replay(new DataStallDetector(localHour), exporting)).toEqual([]);
+  });
+});
+
+describe("total going backwards", () => {
+  it("reports any decrease beyond the register resolution at once", () => {
+    const detector = new TotalBackwardsDetector(0.001);
+    const registers = [100, 100.5, 100.5, 100.4995, 90, 91];
+    const events = registers.flatMap((r, i) =>
+      detector.observe({ startMs: START + i * H, importKwh: 0.5, importRegisterKwh: r }),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "total-backwards",
+      startMs: START + 4 * H,
+      expected: 100.4995,
+      observed: 90,
+    });
+  });
+});
+
+describe("export loss", () => {
+  const sunny = (days: number) =>
+    household(days).map((h) => ({
+      ...h,
+      exportKwh: localHour(h.startMs) >= 10 && localHour(h.startMs) < 16 ? 0.8 : 0,
+    }));
+
+  it("reports three whole days of zero export after a month of exporting", () => {
+    const hours = withChange(sunny(50), 40 * 24, 50 * 24, () => ({ exportKwh: 0 }));
+    const events = replay(new ExportLossDetector(dayStart), hours);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: "export-loss",
+      startMs: START + 40 * 24 * H,
+      endMs: START + 43 * 24 * H,
+    });
+    expect(events[0]!.expected).toBeCloseTo(4.8, 6);
+  });
+
+  it("ignores a house that never exports, and meters without an export register", () => {
+    const noExport = household(50).map((h) => ({ ...h, exportKwh: 0 }));
+    expect(replay(new ExportLossDetector(dayStart), noExport)).toEqual([]);
+    expect(replay(new ExportLossDetector(dayStart), household(50))).toEqual([]);
+  });
+});
