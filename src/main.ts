@@ -96,6 +96,11 @@ export async function startService(
     );
     const issues = new IssueLog(logger);
     bus.on("issue", (issue) => issues.report(issue, Date.now()));
+    bus.on("hunt", ({ format, silentMs }) =>
+      logger.info(
+        `no valid frame for ${silentMs / 1000} s; trying ${format.baudRate} Bd ${format.dataBits}${format.parity[0]!.toUpperCase()}${format.stopBits}`,
+      ),
+    );
     bus.on("link", ({ state, reason }) => {
       if (state === "down") logger.warn(`meter link down: ${reason ?? "unknown reason"}`);
       else if (state === "up") logger.info("meter link up");

@@ -70,7 +70,8 @@ export class ModeCSession {
       case "waiting":
         return this.signOn(now);
       case "changing-baud":
-        this.framer.reset(); // bytes heard before the switch (the ACK's echo) belong to the old rate
+        // No framer reset: over a TCP bridge (no real baud change) the readout may already have begun,
+        // and an echoed ACK or old-rate garbage is discarded as noise when the readout's STX arrives.
         this.awaitReadout(now);
         return [configure(this.readoutBaud)];
       case "awaiting-identification":
@@ -101,7 +102,11 @@ export class ModeCSession {
         const { frame } = output;
         if (frame.type === "identification" && this.phaseValue === "awaiting-identification") {
           actions.push(...this.onIdentification(frame.identification, now));
-        } else if (frame.type === "readout" && this.phaseValue === "awaiting-readout") {
+        } else if (
+          frame.type === "readout" &&
+          (this.phaseValue === "awaiting-readout" || this.phaseValue === "changing-baud")
+        ) {
+          // A bridge that ignores baud changes delivers the readout before our switch-over delay ends.
           actions.push(...this.onReadout(frame, now));
         }
       } else if (this.phaseValue === "awaiting-readout" && output.reason !== "noise") {

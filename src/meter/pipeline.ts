@@ -20,6 +20,8 @@ export interface PipelineEvents extends Record<string, unknown> {
   issue: Issue;
   frame: { readonly protocol: string; readonly raw: Uint8Array; readonly at: number };
   link: { readonly state: LinkState; readonly reason?: string };
+  /** Baud "auto": no valid frame for a while, so the next line setting is being tried. */
+  hunt: { readonly format: SerialFormat; readonly silentMs: number };
 }
 
 /** Line settings to try in turn when the baud rate is "auto" and nothing decodes. */
@@ -33,7 +35,8 @@ const TICK_MS = 500;
 
 export class MeterPipeline {
   private ticker: NodeJS.Timeout | null = null;
-  private lastSnapshotAt: number;
+  /** When the line last carried a frame with a good checksum (or the hunt last moved on). */
+  private lastGoodLineAt: number;
   private huntIndex = 0;
 
   constructor(
@@ -45,7 +48,7 @@ export class MeterPipeline {
     private readonly session: ModeCSession | null = null,
     private readonly hunt: FormatHunt | null = null,
   ) {
-    this.lastSnapshotAt = clock();
+    this.lastGoodLineAt = clock();
   }
 
   async start(): Promise<void> {
@@ -89,11 +92,13 @@ export class MeterPipeline {
     else
       for (const event of this.decoder.tick(now))
         if (event.kind === "issue") this.bus.emit("issue", event.issue);
-    if (this.hunt && now - this.lastSnapshotAt > this.hunt.afterMs) void this.nextFormat(now);
+    // Frames with good checksums mean the line settings are right, even when a wrong key spoils them.
+    const lastFrameAt = this.decoder.stats.lastFrameAt;
+    if (lastFrameAt !== null && lastFrameAt > this.lastGoodLineAt) this.lastGoodLineAt = lastFrameAt;
+    if (this.hunt && now - this.lastGoodLineAt > this.hunt.afterMs) void this.nextFormat(now);
   }
 
   private accept(snapshot: Snapshot, now: number): void {
-    this.lastSnapshotAt = now;
     this.bus.emit("decoded", snapshot);
     const { snapshot: guarded } = this.guard.check(snapshot, now);
     this.bus.emit("snapshot", guarded);
@@ -113,6 +118,8 @@ export class MeterPipeline {
           void this.transport.setFormat(action);
           break;
         case "snapshot":
+          this.decoder.stats.framesReceived++;
+          this.decoder.stats.lastFrameAt = this.clock();
           this.decoder.stats.snapshots++;
           this.accept(action.snapshot, this.clock());
           break;
@@ -126,14 +133,10 @@ export class MeterPipeline {
 
   private async nextFormat(now: number): Promise<void> {
     if (!this.hunt) return;
-    this.lastSnapshotAt = now;
+    this.lastGoodLineAt = now;
     this.huntIndex = (this.huntIndex + 1) % this.hunt.formats.length;
     const format = this.hunt.formats[this.huntIndex]!;
-    const label = `${format.baudRate} Bd ${format.dataBits}${format.parity[0]!.toUpperCase()}${format.stopBits}`;
-    this.bus.emit("issue", {
-      code: "baud-hunt",
-      message: `nothing decoded for ${this.hunt.afterMs / 1000} s; trying ${label}`,
-    });
+    this.bus.emit("hunt", { format, silentMs: this.hunt.afterMs });
     this.decoder.reset();
     await this.transport.setFormat(format);
   }
