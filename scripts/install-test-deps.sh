@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs the real services the integration tests start on loopback ports (Mosquitto), when missing.
+# Installs what the integration tests start when missing: Mosquitto (a real broker on loopback ports)
+# and socat (a pseudo-terminal that stands in for the meter's serial port).
 set -euo pipefail
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)

@@ -15,6 +15,7 @@ import {
   SIMULATOR_DEFAULT_KEYS,
   startSimulator,
 } from "../simulator/index.js";
+import { type PtyBridge, startPtyBridge } from "../simulator/pty.js";
 
 const USAGE = `usage: e450 simulate [options]
 
@@ -33,6 +34,7 @@ const USAGE = `usage: e450 simulate [options]
   --garbage P            probability per frame of random bytes before it
   --wrong-key P          probability per push of ciphering with another key
   --counter-jumps P      probability per push of a frame-counter jump
+  --pty PATH             also offer the meter on a pseudo-terminal at PATH (needs socat)
   --once                 write one push to stdout and exit (raw bytes, or hex with --hex)
   --hex                  with --once: print hex, e.g. for \`e450 decode --hex\`
 `;
@@ -53,6 +55,7 @@ const OPTIONS = {
   garbage: { type: "string" },
   "wrong-key": { type: "string" },
   "counter-jumps": { type: "string" },
+  pty: { type: "string" },
   once: { type: "boolean" },
   hex: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -71,6 +74,7 @@ interface Settings {
   /** Whether --key or --auth-key was given; only this fact is ever printed, never a key. */
   keysGiven: boolean;
   faults: FaultOptions;
+  pty: string | undefined;
   once: boolean;
   hex: boolean;
 }
@@ -111,6 +115,7 @@ function readSettings(values: Values): { settings: Settings; problems: string[] 
   }
   const intervalSeconds = number("interval", (v) => v > 0, "seconds > 0");
   if (values.hex && !values.once) problems.push("--hex: only together with --once");
+  if (values.pty !== undefined && values.once) problems.push("--pty: not together with --once");
 
   const settings: Settings = {
     format: isFormatName(formatName) ? formatName : "swiss",
@@ -133,6 +138,7 @@ function readSettings(values: Values): { settings: Settings; problems: string[] 
       wrongKeyRate: rate("wrong-key"),
       counterJumpRate: rate("counter-jumps"),
     },
+    pty: values.pty,
     once: values.once ?? false,
     hex: values.hex ?? false,
   };
@@ -191,7 +197,19 @@ async function serve(settings: Settings): Promise<number> {
     `virtual E450 (${settings.format}, serial ${simulator.identity.serialNumber}) listening on ` +
       `${simulator.host}:${simulator.port}, ${cadence}${keyNote}\n`,
   );
+  let pty: PtyBridge | null = null;
+  if (settings.pty !== undefined) {
+    try {
+      pty = await startPtyBridge(simulator, settings.pty);
+      process.stdout.write(`also on the pseudo-terminal ${pty.path}\n`);
+    } catch (error) {
+      process.stderr.write(`e450 simulate: --pty: ${(error as Error).message}\n`);
+      await simulator.stop();
+      return 1;
+    }
+  }
   await stopSignal;
+  await pty?.stop();
   await simulator.stop();
   return 0;
 }
