@@ -135,6 +135,20 @@ function withExtras(
   return components;
 }
 
+/** The config message of one device; the options shared by all its components sit at the root. */
+function deviceMessage(
+  topics: Topics,
+  objectId: string,
+  shared: Omit<DevicePayload, "qos" | "components">,
+  components: DevicePayload["components"],
+): DiscoveryMessage {
+  return {
+    topic: topics.deviceConfig(objectId),
+    objectId,
+    payload: { ...shared, qos: 1, components },
+  };
+}
+
 /**
  * The meter's device: identifiers from the system title or serial number (the identity key), made by
  * Landis+Gyr. An E450 push names no model, so the model is the one this program reads; sw_version is
@@ -158,27 +172,27 @@ export function meterDiscovery(
       undefined,
     );
   }
-  return {
-    topic: topics.deviceConfig(objectId),
+  const device: DiscoveryDevice = {
+    identifiers: [objectId],
+    name: "E450",
+    manufacturer: "Landis+Gyr",
+    model: "E450",
+    ...(serial ? { serial_number: serial } : {}),
+    ...(identity.firmwareVersion ? { sw_version: identity.firmwareVersion } : {}),
+    via_device: bridgeObjectId(topics.baseTopic),
+  };
+  return deviceMessage(
+    topics,
     objectId,
-    payload: {
-      device: {
-        identifiers: [objectId],
-        name: "E450",
-        manufacturer: "Landis+Gyr",
-        model: "E450",
-        ...(serial ? { serial_number: serial } : {}),
-        ...(identity.firmwareVersion ? { sw_version: identity.firmwareVersion } : {}),
-        via_device: bridgeObjectId(topics.baseTopic),
-      },
+    {
+      device,
       origin,
       // Both must be online: the add-on runs (its last will) and the meter still pushes.
       availability: [{ topic: topics.bridgeStatus }, { topic: topics.meterStatus(identity.key) }],
       availability_mode: "all",
-      qos: 1,
-      components: withExtras(components, extras),
     },
-  };
+    withExtras(components, extras),
+  );
 }
 
 /** The add-on itself, carrying the link diagnostics; available whenever the add-on runs. */
@@ -194,21 +208,17 @@ export function bridgeDiscovery(
     const attributes = entity.hasAttributes ? topics.bridgeAttributes(entity.id) : undefined;
     components[entity.id] = component(entity, objectId, topics.bridgeState(entity.id), attributes);
   }
-  return {
-    topic: topics.deviceConfig(objectId),
-    objectId,
-    payload: {
-      device: {
-        identifiers: [objectId],
-        name: "E450 reader",
-        manufacturer: "e450",
-        model: "E450 reader",
-        sw_version: origin.sw_version,
-      },
-      origin,
-      availability: [{ topic: topics.bridgeStatus }],
-      qos: 1,
-      components: withExtras(components, extras),
-    },
+  const device: DiscoveryDevice = {
+    identifiers: [objectId],
+    name: "E450 reader",
+    manufacturer: "e450",
+    model: "E450 reader",
+    sw_version: origin.sw_version,
   };
+  return deviceMessage(
+    topics,
+    objectId,
+    { device, origin, availability: [{ topic: topics.bridgeStatus }] },
+    withExtras(components, extras),
+  );
 }

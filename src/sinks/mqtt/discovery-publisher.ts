@@ -1,0 +1,84 @@
+/**
+ * Sends the discovery configs of the bridge device and of every known meter, skipping a config
+ * identical to the one last sent on its topic unless forced (after a connect or HA's birth message,
+ * where HA may have lost it).
+ */
+import {
+  bridgeDiscovery,
+  bridgeObjectId,
+  type DeviceExtras,
+  type DiscoveryContext,
+  type DiscoveryMessage,
+  meterDiscovery,
+  meterObjectId,
+} from "./discovery.js";
+import { BRIDGE_ENTITIES } from "./diagnostics.js";
+import type { MeterRegistry, MeterState } from "./meter-registry.js";
+import type { SinkConnection } from "./sink-connection.js";
+
+export interface CurrentMessage {
+  readonly message: DiscoveryMessage;
+  /** Null for the bridge device. */
+  readonly meterKey: string | null;
+}
+
+export class DiscoveryPublisher {
+  /** Last discovery payload sent per config topic, to skip identical re-sends between connects. */
+  private readonly sent = new Map<string, string>();
+
+  constructor(
+    private readonly context: DiscoveryContext,
+    private readonly meters: MeterRegistry,
+    private readonly connection: Pick<SinkConnection, "publish">,
+    /** Components of an earlier run that ride along in a device's config until the stale check. */
+    private readonly carriedFor: (configTopic: string) => DeviceExtras,
+  ) {}
+
+  publish(message: DiscoveryMessage, force: boolean): void {
+    const json = JSON.stringify(message.payload);
+    if (!force && this.sent.get(message.topic) === json) return;
+    if (this.connection.publish(message.topic, json)) this.sent.set(message.topic, json);
+  }
+
+  /** The config on this topic was deleted: whatever comes next must be sent. */
+  forget(configTopic: string): void {
+    this.sent.delete(configTopic);
+  }
+
+  meterMessage(meter: MeterState, extras?: DeviceExtras): DiscoveryMessage {
+    const entities = [...meter.entities.values()];
+    const topic = this.meterConfigTopic(meter.identity.key);
+    return meterDiscovery(meter.identity, entities, this.context, extras ?? this.carriedFor(topic));
+  }
+
+  bridgeMessage(extras?: DeviceExtras): DiscoveryMessage {
+    const topics = this.context.topics;
+    const topic = topics.deviceConfig(bridgeObjectId(topics.baseTopic));
+    return bridgeDiscovery(BRIDGE_ENTITIES, this.context, extras ?? this.carriedFor(topic));
+  }
+
+  /** Every device this run announces: the bridge, then each meter. */
+  current(): CurrentMessage[] {
+    return [
+      { message: this.bridgeMessage(), meterKey: null },
+      ...[...this.meters.values()].map((meter) => ({
+        message: this.meterMessage(meter),
+        meterKey: meter.identity.key,
+      })),
+    ];
+  }
+
+  /** The config on `configTopic` with other extras; undefined when this run has no such device. */
+  rebuild(configTopic: string, extras: DeviceExtras): DiscoveryMessage | undefined {
+    const bridge = this.bridgeMessage(extras);
+    if (bridge.topic === configTopic) return bridge;
+    const meter = [...this.meters.values()].find(
+      (m) => this.meterConfigTopic(m.identity.key) === configTopic,
+    );
+    return meter && this.meterMessage(meter, extras);
+  }
+
+  private meterConfigTopic(meterKey: string): string {
+    return this.context.topics.deviceConfig(meterObjectId(meterKey));
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Removal of what an earlier run announced and this one no longer produces (a different meter, a
+ * changed option): the record of announced configs (announced-store.ts) is kept up to date, and
+ * `staleAfterMs` after this run's first snapshot everything of an earlier run not seen again is
+ * removed. Until then the earlier components ride along in each device's config unchanged, so HA does
+ * not lose an entity that merely has not been pushed yet.
+ */
+import type { AnnouncedDevice, AnnouncedStore } from "./announced-store.js";
+import type { DeviceExtras, SensorComponent } from "./discovery.js";
+import type { DiscoveryPublisher } from "./discovery-publisher.js";
+import type { Logger } from "./logger.js";
+import type { PublishGate } from "./publish-gate.js";
+import type { SinkConnection } from "./sink-connection.js";
+import type { Topics } from "./topics.js";
+
+export interface StaleEntitiesDependencies {
+  readonly store: AnnouncedStore;
+  readonly connection: Pick<SinkConnection, "connected" | "publish">;
+  readonly discovery: DiscoveryPublisher;
+  /** Forgets the rate-limit state of a cleared topic. */
+  readonly gate: Pick<PublishGate, "forget">;
+  readonly topics: Topics;
+  readonly logger: Logger;
+  readonly staleAfterMs: number;
+}
+
+function isSensorComponent(component: object): component is SensorComponent {
+  return "unique_id" in component;
+}
+
+export class StaleEntities {
+  /** Devices announced by an earlier run, until the stale check has compared them with this run. */
+  private earlier: readonly AnnouncedDevice[] = [];
+  private cleanupDue = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly deps: StaleEntitiesDependencies) {}
+
+  /** At start: what the earlier run announced. */
+  load(): void {
+    this.earlier = this.deps.store.load();
+  }
+
+  /** Before the stale check, components of an earlier run ride along unchanged. */
+  carriedFor(configTopic: string): DeviceExtras {
+    const earlier = this.earlier.find((device) => device.configTopic === configTopic);
+    return earlier ? { carried: earlier.components } : {};
+  }
+
+  /** Meter keys of the earlier run not yet compared with this one. */
+  earlierMeterKeys(): string[] {
+    return this.earlier.flatMap((device) => (device.meterKey === null ? [] : [device.meterKey]));
+  }
+
+  /** Arms the stale check on the first snapshot of this run. */
+  snapshotArrived(): void {
+    if (this.timer === undefined && this.earlier.length > 0) {
+      this.timer = setTimeout(() => this.removeStale(), this.deps.staleAfterMs);
+    }
+  }
+
+  /** A check that fell due while disconnected runs on the next connect. */
+  connected(): void {
+    if (this.cleanupDue) this.removeStale();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Records what is announced now, and what of the earlier run is still pending the check. */
+  save(): void {
+    const devices = new Map<string, AnnouncedDevice>();
+    for (const device of this.earlier) devices.set(device.configTopic, device);
+    for (const { message, meterKey } of this.deps.discovery.current()) {
+      const components: Record<string, SensorComponent> = {};
+      for (const [id, component] of Object.entries(message.payload.components)) {
+        if (isSensorComponent(component)) components[id] = component;
+      }
+      devices.set(message.topic, { configTopic: message.topic, meterKey, components });
+    }
+    try {
+      this.deps.store.save([...devices.values()]);
+    } catch (error) {
+      this.deps.logger.warn(`Cannot save the list of announced entities: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Entities and devices of an earlier run that this run has not produced within `staleAfterMs` of its
+   * first snapshot are removed: a device by an empty retained config (HA then removes all its
+   * components), a single component by announcing it once as `{"platform": "sensor"}` (HA docs,
+   * device discovery). Their retained states are cleared too.
+   */
+  private removeStale(): void {
+    const { connection, discovery, topics, logger } = this.deps;
+    this.timer = undefined;
+    if (!connection.connected) {
+      this.cleanupDue = true;
+      return;
+    }
+    this.cleanupDue = false;
+    const earlier = this.earlier;
+    // Emptied first: the configs built below must no longer carry the earlier components.
+    this.earlier = [];
+    const current = new Map(discovery.current().map(({ message }) => [message.topic, message]));
+    for (const device of earlier) {
+      const now = current.get(device.configTopic);
+      if (!now) {
+        connection.publish(device.configTopic, "");
+        for (const component of Object.values(device.components)) this.clearState(component.state_topic);
+        if (device.meterKey !== null) connection.publish(topics.meterStatus(device.meterKey), "");
+        discovery.forget(device.configTopic);
+        logger.info(`Removed the stale Home Assistant device ${device.configTopic}`);
+        continue;
+      }
+      const removed: string[] = [];
+      for (const [id, component] of Object.entries(device.components)) {
+        const live = now.payload.components[id];
+        if (!live) removed.push(id);
+        if (!live || (isSensorComponent(live) && live.state_topic !== component.state_topic)) {
+          this.clearState(component.state_topic);
+        }
+      }
+      if (removed.length === 0) continue;
+      const stubbed = discovery.rebuild(device.configTopic, { removed });
+      if (stubbed) discovery.publish(stubbed, true);
+      const final = discovery.rebuild(device.configTopic, {});
+      if (final) discovery.publish(final, true);
+      logger.info(`Removed stale entities from ${device.configTopic}: ${removed.join(", ")}`);
+    }
+    this.save();
+  }
+
+  private clearState(topic: string): void {
+    this.deps.gate.forget(topic);
+    // An empty retained message deletes the retained state (MQTT 3.1.1 §3.3.1.3).
+    this.deps.connection.publish(topic, "");
+  }
+}
