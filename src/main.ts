@@ -35,6 +35,8 @@ const READOUT_POLL_MS = 60_000;
 /** rootfs/usr/bin/e450-healthcheck requires a touch within 180 s when this file exists. */
 const HEARTBEAT_FILE = "/run/e450/heartbeat";
 const HEARTBEAT_EVERY_MS = 60_000;
+/** The virtual meter keeps Central European time (simulator/local-time.ts), whatever the host's zone. */
+const VIRTUAL_METER_TIME_ZONE = "Europe/Zurich";
 
 export async function startService(
   options: E450Options,
@@ -168,6 +170,8 @@ async function mqttSinkFor(broker: MqttBroker, options: E450Options, logger: Log
       softwareVersion: VERSION,
       publishIntervalMs: options.publishIntervalSeconds * 1000,
       offlineAfterMissedPushes: options.offlineAfterMissedPushes,
+      // Real meters keep the household's local time, which is the host's (TZ in the add-on).
+      ...(options.meter.connection.kind === "virtual" ? { timeZone: VIRTUAL_METER_TIME_ZONE } : {}),
     },
     logger,
   );
