@@ -7,6 +7,7 @@ import { DataStallDetector } from "./data-stall.js";
 import { ExportLossDetector } from "./export-loss.js";
 import { DEFAULT_HOUR_OF_WEEK, HourOfWeekDetector, type HourOfWeekOptions } from "./hour-of-week.js";
 import { ScheduleShiftDetector } from "./schedule-shift.js";
+import { SpikeDetector } from "./spike.js";
 import { TotalBackwardsDetector } from "./total-backwards.js";
 import type { AnomalyEvent, HourDetector, HourObservation } from "./types.js";
 
@@ -25,6 +26,7 @@ export class AnomalyEngine {
         ...DEFAULT_HOUR_OF_WEEK,
         ...options.hourOfWeek,
       }),
+      new SpikeDetector(localHour),
       new BaseLoadDetector(localHour, dayStart),
       new ScheduleShiftDetector(localHour, dayStart),
       new DataStallDetector(localHour),

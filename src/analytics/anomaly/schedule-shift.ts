@@ -78,7 +78,8 @@ export class ScheduleShiftDetector implements HourDetector {
     const shifted =
       Math.abs(best.lag) >= this.options.minShiftHours &&
       best.r >= this.options.minCorrelation &&
-      best.r - aligned >= this.options.minGain;
+      best.r - aligned >= this.options.minGain &&
+      this.everyDayMoved(reference, best.lag);
     if (!shifted) {
       this.active = null;
       return null;
@@ -96,6 +97,20 @@ export class ScheduleShiftDetector implements HourDetector {
       score: (best.r - aligned) / this.options.minGain,
       message: `The daily pattern of the last ${recentDays} days matches the usual one best when moved ${best.lag > 0 ? "later" : "earlier"} by ${Math.abs(best.lag)} h (correlation ${fmt(best.r)} against ${fmt(aligned)} unshifted).`,
     };
+  }
+
+  /**
+   * A moved schedule moves every recent day, not only their median: a median of three irregular
+   * days (a day away, a late night, a cloudy day on a PV house) can match a shifted reference by
+   * chance (5 alarms a year on the Dutch P1 file). Each day must fit the lag better than no lag.
+   */
+  private everyDayMoved(reference: Float64Array, lag: number): boolean {
+    return this.days
+      .slice(-this.options.recentDays)
+      .every(
+        (d) =>
+          d.every((v) => !Number.isNaN(v)) && correlation(reference, d, lag) > correlation(reference, d, 0),
+      );
   }
 }
 

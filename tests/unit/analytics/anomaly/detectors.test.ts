@@ -4,6 +4,7 @@ import { DataStallDetector } from "../../../../src/analytics/anomaly/data-stall.
 import { ExportLossDetector } from "../../../../src/analytics/anomaly/export-loss.js";
 import { DEFAULT_HOUR_OF_WEEK, HourOfWeekDetector } from "../../../../src/analytics/anomaly/hour-of-week.js";
 import { correlation, ScheduleShiftDetector } from "../../../../src/analytics/anomaly/schedule-shift.js";
+import { SpikeDetector } from "../../../../src/analytics/anomaly/spike.js";
 import { TotalBackwardsDetector } from "../../../../src/analytics/anomaly/total-backwards.js";
 import type { AnomalyEvent, HourDetector, HourObservation } from "../../../../src/analytics/anomaly/types.js";
 import { H, household, START } from "./synthetic.js";
@@ -45,13 +46,29 @@ describe("hour-of-week detector", () => {
     expect(event!.message).toMatch(/4 hours of unusually high consumption/);
   });
 
-  it("reports a single extreme hour as a spike", () => {
+  it("leaves a single extreme hour to the spike detector", () => {
     const at = 100 * 24 + 3;
     const events = replay(
       detector(),
       withChange(household(120), at, at + 1, () => ({ importKwh: 8 })),
     );
-    expect(events.map((e) => e.kind)).toEqual(["spike"]);
+    expect(events).toEqual([]);
+  });
+
+  it("judges a small excess against runs of its own size, not the house's big regular loads", () => {
+    // A 10 kW process runs for 4 hours twice a week at varying times (like the 15-min bench file).
+    const heavy = household(150).map((h, i) => {
+      const day = Math.floor(i / 24);
+      const from = 9 + (day % 5);
+      const runs = day % 7 === 1 || day % 7 === 4;
+      return runs && i % 24 >= from && i % 24 < from + 4 ? { ...h, importKwh: h.importKwh + 10 } : h;
+    });
+    const at = 129 * 24 + 1; // 01:00 on a day without the process
+    const events = replay(
+      detector(),
+      withChange(heavy, at, at + 5, (h) => ({ importKwh: h.importKwh + 1.5 })),
+    );
+    expect(events.filter((e) => e.startMs === START + at * H)).toHaveLength(1);
   });
 
   it("says nothing during the learning period", () => {
@@ -61,6 +78,42 @@ describe("hour-of-week detector", () => {
       withChange(household(40), at, at + 4, (h) => ({ importKwh: h.importKwh + 3 })),
     );
     expect(events).toEqual([]);
+  });
+});
+
+describe("spike detector", () => {
+  const detector = () => new SpikeDetector(localHour);
+
+  it("stays quiet on a regular house", () => {
+    expect(replay(detector(), household(120))).toEqual([]);
+  });
+
+  it("reports one hour standing far above both neighbours, once the next hour is in", () => {
+    const at = 100 * 24 + 3;
+    const hours = withChange(household(120), at, at + 1, (h) => ({ importKwh: h.importKwh + 2.5 }));
+    const d = detector();
+    const when = hours.map((h) => d.observe(h).length);
+    expect(when.indexOf(1)).toBe(at + 1);
+    expect(when.reduce((a, b) => a + b, 0)).toBe(1);
+    const event = replay(detector(), hours)[0]!;
+    expect(event).toMatchObject({ kind: "spike", startMs: START + at * H, endMs: START + (at + 1) * H });
+    expect(event.observed - event.expected).toBeCloseTo(2.5, 1);
+    expect(event.message).toMatch(/^A spike: /);
+  });
+
+  it("ignores a burst smaller than the floor and a burst inside an unusual multi-hour run", () => {
+    const at = 100 * 24 + 3;
+    const small = withChange(household(120), at, at + 1, (h) => ({ importKwh: h.importKwh + 1 }));
+    expect(replay(detector(), small)).toEqual([]);
+    const run = withChange(household(120), at - 2, at + 3, (h) => ({ importKwh: h.importKwh + 8 }));
+    const peak = withChange(run, at, at + 1, (h) => ({ importKwh: h.importKwh + 4 }));
+    expect(replay(detector(), peak)).toEqual([]);
+  });
+
+  it("says nothing during the learning period", () => {
+    const at = 20 * 24 + 3;
+    const hours = withChange(household(40), at, at + 1, (h) => ({ importKwh: h.importKwh + 5 }));
+    expect(replay(detector(), hours)).toEqual([]);
   });
 });
 
@@ -75,6 +128,35 @@ describe("base-load CUSUM", () => {
     expect(events[0]!.endMs).toBeLessThanOrEqual(START + (from + 4 * 24) * H);
     expect(events[0]!.observed - events[0]!.expected).toBeCloseTo(0.2, 1);
     expect(events[0]!.message).toMatch(/rose from \d+ W to \d+ W/);
+  });
+
+  it("reports a step once: the return to the old level within weeks ends it silently", () => {
+    // 20 nights before, 40 after: too long for the old level to count as a familiar one.
+    const from = 20 * 24;
+    const hours = withChange(household(100), from, from + 40 * 24, (h) => ({ importKwh: h.importKwh + 0.3 }));
+    const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    expect(events.map((e) => e.message.match(/rose|fell/)![0])).toEqual(["rose"]);
+  });
+
+  it("finds a second step soon after the first (the reference keeps its history)", () => {
+    const first = withChange(household(110), 60 * 24, 67 * 24, (h) => ({ importKwh: h.importKwh + 0.2 }));
+    const hours = withChange(first, 75 * 24, 82 * 24, (h) => ({ importKwh: h.importKwh + 0.3 }));
+    const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    expect(events.map((e) => e.startMs)).toEqual([START + 60 * 24 * H, START + 75 * 24 * H]);
+  });
+
+  it("learns a level the house often visits silently, and reports it once it holds for two weeks", () => {
+    // Days 30–89: every other night 0.6 kW higher (heating nights); from day 90 every night.
+    const hours = household(130).map((h, i) => {
+      const day = Math.floor(i / 24);
+      const high = (day >= 30 && day < 90 && day % 2 === 0) || day >= 90;
+      return high ? { ...h, importKwh: h.importKwh + 0.6 } : h;
+    });
+    const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    const late = events.filter((e) => e.startMs >= START + 85 * 24 * H);
+    expect(late).toHaveLength(1);
+    expect(late[0]!.endMs).toBeGreaterThanOrEqual(START + (90 + 14) * 24 * H);
+    expect(late[0]!.message).toMatch(/rose/);
   });
 
   it("ignores one night with something left on", () => {
@@ -96,6 +178,15 @@ describe("schedule shift", () => {
     expect(events[0]!.kind).toBe("schedule-shift");
     expect(events[0]!.observed).toBe(6);
     expect(replay(new ScheduleShiftDetector(localHour, dayStart), base)).toEqual([]);
+  });
+
+  it("ignores recent days whose median profile looks moved while not every day is", () => {
+    const base = household(70);
+    // Two of three recent days moved: their median profile is moved, yet the third day is not.
+    const twoDays = base.map((h, i) =>
+      i >= 51 * 24 && i < 53 * 24 ? { ...h, importKwh: base[i - 6]!.importKwh } : h,
+    );
+    expect(replay(new ScheduleShiftDetector(localHour, dayStart), twoDays)).toEqual([]);
   });
 
   it("correlates circularly", () => {
