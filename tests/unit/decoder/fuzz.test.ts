@@ -6,30 +6,19 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeBytes } from "../../../src/decoder.js";
 import { StreamDecoder } from "../../../src/meter/stream-decoder.js";
+import { SeededStream } from "../../../src/simulator/random.js";
 import { caseBytes, caseKeys, REAL_FRAMES } from "../../helpers/real-frames.js";
-
-/** mulberry32: a tiny seeded generator, enough for reproducible noise. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const realStream = Buffer.concat(REAL_FRAMES.filter((c) => c.encoding === "hex").map(caseBytes));
 
 describe("robustness", () => {
   it("survives two million random bytes in random chunks", () => {
-    const next = random(450);
+    const random = new SeededStream(450);
     const decoder = new StreamDecoder({ encryptionKey: new Uint8Array(16) });
     let now = 0;
     let snapshots = 0;
     for (let total = 0; total < 2_000_000; ) {
-      const chunk = new Uint8Array(1 + Math.floor(next() * 512)).map(() => Math.floor(next() * 256));
+      const chunk = random.bytes(random.integer(1, 512));
       total += chunk.length;
       now += 50;
       for (const event of decoder.push(chunk, now)) if (event.kind === "snapshot") snapshots++;
@@ -40,12 +29,12 @@ describe("robustness", () => {
   });
 
   it("survives every real frame mutated a thousand ways", () => {
-    const next = random(62056);
+    const random = new SeededStream(62056);
     for (let round = 0; round < 1000; round++) {
       const bytes = Uint8Array.from(realStream);
-      const flips = 1 + Math.floor(next() * 8);
-      for (let i = 0; i < flips; i++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
-      const cut = bytes.subarray(Math.floor(next() * 50), bytes.length - Math.floor(next() * 50));
+      const flips = random.integer(1, 8);
+      for (let i = 0; i < flips; i++) bytes[random.integer(0, bytes.length - 1)] = random.integer(0, 255);
+      const cut = bytes.subarray(random.integer(0, 49), bytes.length - random.integer(0, 49));
       expect(() => decodeBytes(cut, { encryptionKey: new Uint8Array(16) })).not.toThrow();
     }
   });
