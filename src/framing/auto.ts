@@ -12,8 +12,6 @@ export interface Candidate<F> {
   readonly framer: Framer<F>;
 }
 
-export type Tagged<F> = { readonly protocol: string; readonly frame: F };
-
 /** Consecutive discards from the locked framer that make us doubt the lock. */
 const UNLOCK_AFTER_DISCARDS = 16;
 /**
@@ -28,7 +26,7 @@ const PROTOCOL_EVIDENCE: ReadonlySet<DiscardReason> = new Set([
   "crc16",
 ]);
 
-export class AutoFramer<F> implements Framer<Tagged<F>> {
+export class AutoFramer<F> implements Framer<F> {
   private locked: Candidate<F> | null = null;
   private discardsSinceFrame = 0;
 
@@ -38,19 +36,15 @@ export class AutoFramer<F> implements Framer<Tagged<F>> {
     return this.locked?.name ?? null;
   }
 
-  push(chunk: Uint8Array, now: number): FramerOutput<Tagged<F>>[] {
+  push(chunk: Uint8Array, now: number): FramerOutput<F>[] {
     if (this.locked) return this.pushLocked(this.locked, chunk, now);
-    const out: FramerOutput<Tagged<F>>[] = [];
+    const out: FramerOutput<F>[] = [];
     for (const candidate of this.candidates) {
       for (const output of candidate.framer.push(chunk, now)) {
         if (output.kind === "frame") this.locked ??= candidate;
         if (this.locked === candidate) {
           // Once a candidate has proved itself, everything it says counts, including the rest of this chunk.
-          out.push(
-            output.kind === "frame"
-              ? { kind: "frame", frame: { protocol: candidate.name, frame: output.frame } }
-              : output,
-          );
+          out.push(output);
         } else if (
           output.kind === "discarded" &&
           (PROTOCOL_EVIDENCE.has(output.reason) ||
@@ -71,16 +65,11 @@ export class AutoFramer<F> implements Framer<Tagged<F>> {
     for (const candidate of this.candidates) candidate.framer.reset();
   }
 
-  private pushLocked(locked: Candidate<F>, chunk: Uint8Array, now: number): FramerOutput<Tagged<F>>[] {
-    const out: FramerOutput<Tagged<F>>[] = [];
+  private pushLocked(locked: Candidate<F>, chunk: Uint8Array, now: number): FramerOutput<F>[] {
+    const out: FramerOutput<F>[] = [];
     for (const output of locked.framer.push(chunk, now)) {
-      if (output.kind === "frame") {
-        this.discardsSinceFrame = 0;
-        out.push({ kind: "frame", frame: { protocol: locked.name, frame: output.frame } });
-      } else {
-        this.discardsSinceFrame++;
-        out.push(output);
-      }
+      this.discardsSinceFrame = output.kind === "frame" ? 0 : this.discardsSinceFrame + 1;
+      out.push(output);
     }
     if (this.discardsSinceFrame >= UNLOCK_AFTER_DISCARDS) this.reset();
     return out;

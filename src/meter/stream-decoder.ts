@@ -6,10 +6,11 @@
  */
 import { DecodeError, type Issue } from "../errors.js";
 import { AutoFramer, type Candidate } from "../framing/auto.js";
-import { HdlcFramer, type HdlcFrame } from "../framing/hdlc.js";
+import { HdlcFramer } from "../framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../framing/hdlc-reassembly.js";
 import { createIec62056Framer, type Iec62056Frame } from "../framing/iec62056-21.js";
-import { MbusFramer, type MbusFrame } from "../framing/mbus.js";
+import { type LinkFrame, type LinkProtocol, tagged } from "../framing/link-frame.js";
+import { MbusFramer } from "../framing/mbus.js";
 import { MbusSegmentJoiner } from "../framing/mbus-reassembly.js";
 import type { Framer } from "../framing/types.js";
 import { GBT_TAG, type GbtResult, GbtReassembler, parseGbtBlock } from "../dlms/gbt.js";
@@ -20,7 +21,7 @@ import { FrameCounterTracker } from "./frame-counter.js";
 import type { Snapshot } from "./snapshot.js";
 import { DecoderStats } from "./stats.js";
 
-export type Protocol = "auto" | "hdlc" | "mbus" | "iec62056-21";
+export type Protocol = "auto" | LinkProtocol;
 
 export interface StreamDecoderOptions extends PushOptions {
   readonly protocol?: Protocol;
@@ -34,14 +35,12 @@ export type StreamEvent =
   /** Every complete link frame, valid or not, for the raw-frame inspector. */
   | { readonly kind: "frame"; readonly protocol: string; readonly raw: Uint8Array };
 
-type LinkFrame = HdlcFrame | MbusFrame | Iec62056Frame;
-
 /** Replays in a row, each decrypting correctly, that mean the meter's counter was reset. */
 const REPLAYS_MEANING_RESET = 3;
 
 export class StreamDecoder {
   readonly stats = new DecoderStats();
-  private readonly framer: Framer<{ protocol: string; frame: LinkFrame }>;
+  private readonly framer: Framer<LinkFrame>;
   private readonly hdlcJoiner = new HdlcSegmentJoiner();
   private readonly mbusJoiner = new MbusSegmentJoiner();
   private readonly gbt: GbtReassembler;
@@ -75,7 +74,7 @@ export class StreamDecoder {
         }
         continue;
       }
-      this.onLinkFrame(output.frame.protocol, output.frame.frame, now, events);
+      this.onLinkFrame(output.frame, now, events);
     }
   }
 
@@ -116,27 +115,24 @@ export class StreamDecoder {
     this.gbt.finish();
   }
 
-  private onLinkFrame(protocol: string, frame: LinkFrame, now: number, events: StreamEvent[]): void {
-    if ("raw" in frame) events.push({ kind: "frame", protocol, raw: frame.raw });
-    if (protocol === "iec62056-21") {
-      this.onAscii(frame as Iec62056Frame, now, events);
+  private onLinkFrame(linkFrame: LinkFrame, now: number, events: StreamEvent[]): void {
+    if (linkFrame.link === "iec62056-21") {
+      this.onAscii(linkFrame.frame, now, events);
       return;
     }
+    const protocol = linkFrame.link;
+    events.push({ kind: "frame", protocol, raw: linkFrame.frame.raw });
     this.stats.framesReceived++;
     this.stats.lastFrameAt = now;
     const assembly =
-      protocol === "hdlc"
-        ? this.hdlcJoiner.push(frame as HdlcFrame)
-        : this.mbusJoiner.push(frame as MbusFrame);
+      linkFrame.link === "hdlc"
+        ? this.hdlcJoiner.push(linkFrame.frame)
+        : this.mbusJoiner.push(linkFrame.frame);
     if (assembly.kind === "pending") return;
     if (assembly.kind === "dropped") {
       this.stats.reject(assembly.reason);
-      events.push(
-        issue(
-          assembly.reason,
-          `link frame dropped (${"detail" in assembly ? assembly.detail : assembly.reason})`,
-        ),
-      );
+      const detail = "detail" in assembly ? assembly.detail : assembly.reason;
+      events.push(issue(assembly.reason, `link frame dropped (${detail})`));
       return;
     }
     this.onApdu(assembly.apdu, protocol, now, events);
@@ -243,9 +239,9 @@ function issue(code: string, message: string): StreamEvent {
 
 function candidatesFor(protocol: Protocol): Candidate<LinkFrame>[] {
   const all: Candidate<LinkFrame>[] = [
-    { name: "hdlc", framer: new HdlcFramer() },
-    { name: "mbus", framer: new MbusFramer() },
-    { name: "iec62056-21", framer: createIec62056Framer() },
+    { name: "hdlc", framer: tagged("hdlc", new HdlcFramer()) },
+    { name: "mbus", framer: tagged("mbus", new MbusFramer()) },
+    { name: "iec62056-21", framer: tagged("iec62056-21", createIec62056Framer()) },
   ];
   return protocol === "auto" ? all : all.filter((candidate) => candidate.name === protocol);
 }
