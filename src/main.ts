@@ -17,6 +17,7 @@ import { MeterPipeline, type PipelineEvents } from "./meter/pipeline.js";
 import { StreamDecoder } from "./meter/stream-decoder.js";
 import { MqttSink } from "./sinks/mqtt/index.js";
 import { type RunningSimulator, SIMULATOR_DEFAULT_KEYS, startSimulator } from "./simulator/index.js";
+import { loadCounters, saveCounters } from "./simulator/saved-counters.js";
 import type { Snapshot } from "./meter/snapshot.js";
 import { VERSION } from "./version.js";
 
@@ -35,6 +36,8 @@ const READOUT_POLL_MS = 60_000;
 /** rootfs/usr/bin/e450-healthcheck requires a touch within 180 s when this file exists. */
 const HEARTBEAT_FILE = "/run/e450/heartbeat";
 const HEARTBEAT_EVERY_MS = 60_000;
+/** How often the virtual meter's counters are saved, so even a killed run resumes close to where it was. */
+const VIRTUAL_METER_SAVE_EVERY_MS = 30_000;
 /** The virtual meter keeps Central European time (simulator/local-time.ts), whatever the host's zone. */
 const VIRTUAL_METER_TIME_ZONE = "Europe/Zurich";
 
@@ -64,7 +67,10 @@ export async function startService(
     if (meter.connection.kind === "virtual") {
       // Unencrypted Swiss pushes without a key; with one, the Austrian encrypted push under that key.
       const format = encryptionKey ? "steiermark" : "swiss";
+      const countersFile = join(options.dataDir, "virtual-meter.json");
+      const resumeFrom = await loadCounters(countersFile);
       simulator = await startSimulator({
+        ...(resumeFrom ? { resumeFrom } : {}),
         format,
         ...(encryptionKey
           ? {
@@ -76,7 +82,14 @@ export async function startService(
           : {}),
         photovoltaicPeakWatts: 5_000,
       });
-      stops.push(() => simulator?.stop());
+      const running = simulator;
+      const save = () => saveCounters(countersFile, running.counters());
+      const saver = setInterval(save, VIRTUAL_METER_SAVE_EVERY_MS);
+      stops.push(async () => {
+        clearInterval(saver);
+        save();
+        await running.stop();
+      });
       layout = "auto";
       logger.info(`virtual E450 (${format} push) serving on 127.0.0.1:${simulator.port}`);
     }

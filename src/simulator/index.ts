@@ -11,7 +11,7 @@ export {
 } from "./formats/index.js";
 export type { OutgoingFrame } from "./formats/outgoing-frame.js";
 export type { MeterKeys, PushContext } from "./formats/push-context.js";
-export type { EnergyRegisters, Measurements } from "./load-model.js";
+export type { EnergyRegisters, Measurements, RegisterCounters } from "./load-model.js";
 export type { MeterIdentity } from "./meter-identity.js";
 export {
   type RunningSimulator,

@@ -15,6 +15,11 @@ export interface LoadModelOptions {
   readonly start: number;
   /** Peak power of a rooftop PV plant in W; absent or null for a household without PV. */
   readonly photovoltaicPeakWatts?: number | null;
+  /**
+   * Register counters a previous run ended with: the meter resumes from them (as a meter does after a
+   * power cut) instead of from its seeded reading, so totals never go down across restarts.
+   */
+  readonly resumeFrom?: RegisterCounters;
 }
 
 /** A register per tariff and their sum, as the E450 shows them (Steiermark: 1.8.0 = 1.8.1 + 1.8.2 exactly). */
@@ -70,6 +75,9 @@ export interface InstantPower {
 }
 
 type RegisterName = keyof EnergyRegisters;
+
+/** Watt-seconds (var-seconds) per register, tariff 1 and tariff 2. */
+export type RegisterCounters = Record<RegisterName, [number, number]>;
 const REGISTER_NAMES: readonly RegisterName[] = [
   "activeImport",
   "activeExport",
@@ -92,13 +100,20 @@ export class LoadModel {
   /** Last integrated second (epoch seconds). */
   private integratedUntil: number;
   /** Watt-seconds (var-seconds) per register and tariff, including the seeded reading at start. */
-  private readonly counters: Record<RegisterName, [number, number]>;
+  private readonly counters: RegisterCounters;
 
   constructor(options: LoadModelOptions) {
     this.seed = options.seed >>> 0;
     this.photovoltaicPeakWatts = options.photovoltaicPeakWatts ?? null;
     this.integratedUntil = Math.floor(options.start / 1000);
-    this.counters = initialCounters(this.seed, this.photovoltaicPeakWatts !== null);
+    this.counters = options.resumeFrom
+      ? copyCounters(options.resumeFrom)
+      : initialCounters(this.seed, this.photovoltaicPeakWatts !== null);
+  }
+
+  /** The counters now, to resume from in a later run. */
+  counterState(): RegisterCounters {
+    return copyCounters(this.counters);
   }
 
   /** Flows during the second ending at `epochSecond`. */
@@ -210,8 +225,17 @@ export class LoadModel {
   }
 }
 
+function copyCounters(counters: RegisterCounters): RegisterCounters {
+  return {
+    activeImport: [...counters.activeImport],
+    activeExport: [...counters.activeExport],
+    reactiveImport: [...counters.reactiveImport],
+    reactiveExport: [...counters.reactiveExport],
+  };
+}
+
 /** A meter that has been in service a few years: seeded readings in Wh, held as watt-seconds. */
-function initialCounters(seed: number, withPhotovoltaic: boolean): Record<RegisterName, [number, number]> {
+function initialCounters(seed: number, withPhotovoltaic: boolean): RegisterCounters {
   const kWh = (low: number, high: number, key: number) =>
     Math.round((low + hashUnit(seed, 400, key) * (high - low)) * 1000) * SECONDS_PER_HOUR;
   return {

@@ -10,6 +10,7 @@ import { FORMATS, type FormatName } from "./formats/index.js";
 import { identificationFrame, readoutFrame } from "./formats/iec62056-21.js";
 import type { MeterKeys } from "./formats/push-context.js";
 import { ModeCDialogue } from "./iec-dialogue.js";
+import type { RegisterCounters } from "./load-model.js";
 import type { MeterIdentity } from "./meter-identity.js";
 import { createMeterState, type MeterState, nextPush, type RenderedPush } from "./virtual-meter.js";
 
@@ -31,6 +32,8 @@ export interface SimulatorOptions {
   readonly faults?: FaultOptions;
   /** Monotonic milliseconds for elapsed time (default performance.now), so a wall-clock step cannot run the meter backwards. */
   readonly clock?: () => number;
+  /** Counters a previous run ended with: the meter resumes from them (see RunningSimulator.counters). */
+  readonly resumeFrom?: RegisterCounters;
   /** Called with every push as rendered, before link faults; for the in-process pipeline and tests. */
   readonly onPush?: (push: RenderedPush) => void;
 }
@@ -39,6 +42,8 @@ export interface RunningSimulator {
   readonly host: string;
   readonly port: number;
   readonly identity: MeterIdentity;
+  /** The register counters as of the last push, to resume from in a later run. */
+  counters(): RegisterCounters;
   stop(): Promise<void>;
 }
 
@@ -64,12 +69,17 @@ export class SimulatorServer {
       seed: options.seed,
       start: this.meterStart,
       photovoltaicPeakWatts: options.photovoltaicPeakWatts,
+      ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
     });
     this.server = createServer((socket) => this.accept(socket));
   }
 
   get identity(): MeterIdentity {
     return this.state.identity;
+  }
+
+  counters(): RegisterCounters {
+    return this.state.model.counterState();
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -163,5 +173,11 @@ export function validateSimulatorOptions(options: SimulatorOptions): string[] {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const server = new SimulatorServer(options);
   const { host, port } = await server.start();
-  return { host, port, identity: server.identity, stop: () => server.stop() };
+  return {
+    host,
+    port,
+    identity: server.identity,
+    counters: () => server.counters(),
+    stop: () => server.stop(),
+  };
 }

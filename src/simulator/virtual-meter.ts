@@ -7,7 +7,7 @@ import { applyLinkFaults, type FaultOptions, frameCounterStep, validateFaults, w
 import { FORMATS, type FormatName } from "./formats/index.js";
 import type { OutgoingFrame } from "./formats/outgoing-frame.js";
 import type { MeterKeys, PushContext } from "./formats/push-context.js";
-import { LoadModel } from "./load-model.js";
+import { LoadModel, type RegisterCounters } from "./load-model.js";
 import { identityFromSeed, type MeterIdentity } from "./meter-identity.js";
 import { hashUnit, SeededStream } from "./random.js";
 
@@ -29,6 +29,8 @@ export interface MeterStateOptions {
   readonly start: number;
   /** Peak power of a rooftop PV plant in W; null or absent for none. */
   readonly photovoltaicPeakWatts?: number | null;
+  /** Counters a previous run ended with (LoadModelOptions.resumeFrom). */
+  readonly resumeFrom?: RegisterCounters;
 }
 
 export interface MeterState {
@@ -58,6 +60,7 @@ export function createMeterState(options: MeterStateOptions): MeterState {
       seed,
       start: options.start,
       photovoltaicPeakWatts: options.photovoltaicPeakWatts,
+      ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
     }),
     identity: identityFromSeed(seed),
     invokeId: Math.floor(hashUnit(seed, 600) * 0x00ff_ffff),
