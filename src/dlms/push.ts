@@ -5,7 +5,7 @@
 import { DecodeError } from "../errors.js";
 import type { Reading, Snapshot } from "../meter/snapshot.js";
 import { hex } from "./axdr.js";
-import { DATA_NOTIFICATION, type DataNotification, parseDataNotification } from "./apdu.js";
+import { type DataNotification, parseDataNotification } from "./apdu.js";
 import {
   type CipheredApdu,
   counterModeDecrypt,
@@ -132,11 +132,9 @@ function parseNotification(plaintext: Uint8Array, cipher: CipherInfo | null): Da
   try {
     return parseDataNotification(plaintext);
   } catch (error) {
-    if (
-      cipher &&
-      cipher.tagCheck !== "verified" &&
-      (plaintext[0] !== DATA_NOTIFICATION || error instanceof DecodeError)
-    ) {
+    // Deciphered without a verified tag, bytes that are no push mean the key is wrong; with a verified
+    // tag the key is right and the push itself is malformed.
+    if (cipher && cipher.tagCheck !== "verified") {
       throw new DecodeError(
         "garbage-plaintext",
         "the encryption key does not match this meter: the decrypted bytes are not a DLMS push",
