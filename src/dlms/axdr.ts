@@ -137,7 +137,10 @@ export function decodeData(reader: Reader, depth = 0): DlmsData {
         );
       }
       const items: DlmsData[] = [];
-      for (let i = 0; i < count; i++) items.push(decodeData(reader, depth + 1));
+      for (let i = 0; i < count; i++) {
+        const swapped = i === 0 && tag === Tag.Structure ? swappedObisTag(reader) : null;
+        items.push(swapped ?? decodeData(reader, depth + 1));
+      }
       return { type: tag === Tag.Array ? "array" : "structure", items };
     }
     case Tag.Boolean:
@@ -171,6 +174,27 @@ export function decodeData(reader: Reader, depth = 0): DlmsData {
     default:
       throw new DecodeError("malformed", `unknown data tag 0x${hex(tag)} at offset ${tagOffset}`);
   }
+}
+
+/**
+ * Landis+Gyr ZMF100 firmware writes the OBIS code that opens a register structure as `06 09` instead
+ * of `09 06` (octet-string, 6 bytes) — e450-protocols.md §9.4, esphome-libs/dlms_parser
+ * tests/expected/hdlc_landis_gyr_zmf100.h. Read as written, 06 is a double-long-unsigned and the rest
+ * of the push derails. Taken as the quirk only where it cannot be a real value: first in a structure,
+ * followed by six bytes that form a plausible OBIS code (A ≤ 15, F = 255).
+ */
+function swappedObisTag(reader: Reader): DlmsData | null {
+  const at = reader.offset;
+  if (
+    reader.remaining < 8 ||
+    reader.bytes[at] !== Tag.DoubleLongUnsigned ||
+    reader.bytes[at + 1] !== Tag.OctetString
+  ) {
+    return null;
+  }
+  if (reader.bytes[at + 2]! > 15 || reader.bytes[at + 7] !== 0xff) return null;
+  reader.offset += 2;
+  return { type: "octet-string", bytes: reader.take(6) };
 }
 
 function readInteger(reader: Reader, width: number, signed: boolean): bigint {

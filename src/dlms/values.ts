@@ -103,7 +103,8 @@ function toValue(
     }
     case "visible-string":
     case "utf8-string":
-      return { kind: "text", text: data.text };
+      // Fixed-width fields come NUL-padded (ZMF100 serial: "40799390" + 8 × 00).
+      return { kind: "text", text: data.text.replace(/\0+$/, "") };
     case "date-time": {
       const time = parseCosemDateTime(data.bytes);
       return time ? { kind: "datetime", local: time.local } : null;

@@ -1,7 +1,15 @@
 /** Every real frame decodes as its source states; rejections are rejected with the right reason. */
 import { describe, expect, it } from "vitest";
 import { decodeBytes } from "../../../src/decoder.js";
-import { caseBytes, caseKeys, missingReadings, REAL_FRAMES } from "../../helpers/real-frames.js";
+import { crc16x25 } from "../../../src/framing/crc.js";
+import {
+  caseBytes,
+  caseKeys,
+  type ExpectedReading,
+  missingReadings,
+  REAL_FRAMES,
+  type RealFrameCase,
+} from "../../helpers/real-frames.js";
 
 /** The issue code each rejection must carry (the case's error_kind, in this project's codes). */
 const REJECTION_CODE: Record<string, string> = {
@@ -51,6 +59,27 @@ describe("real frames (tests/fixtures/real-frames)", () => {
       expect(text.toUpperCase()).not.toContain(testCase.key!.toUpperCase());
       expect(text).not.toContain("11111111111111111111111111111111");
     }
+  });
+});
+
+describe("Landis+Gyr ZMF100 with OBIS tags written 06 09 (e450-protocols.md §9.4)", () => {
+  // Derived from the real capture lgz-zmf100-bad-fcs: its FCS was mistyped in the source log, so it
+  // is recomputed here; the values are those the source states for this frame with CRC checks off.
+  const zmf = REAL_FRAMES.find((c) => c.id === "lgz-zmf100-bad-fcs")! as RealFrameCase & {
+    expected_if_crc_ignored: ExpectedReading[];
+  };
+
+  it("decodes every register, including the currents behind the swapped tags", () => {
+    const bytes = caseBytes(zmf);
+    const closing = bytes.length - 1;
+    const fcs = crc16x25(bytes, 1, closing - 2);
+    bytes[closing - 2] = fcs & 0xff;
+    bytes[closing - 1] = fcs >> 8;
+    const result = decodeBytes(bytes);
+    expect(result.issues).toEqual([]);
+    expect(missingReadings({ ...zmf, expected: zmf.expected_if_crc_ignored }, result)).toEqual([]);
+    const serial = result.snapshots[0]?.readings.find((r) => r.obis === "0-0:96.1.0.255");
+    expect(serial?.value).toEqual({ kind: "text", text: "40799390" });
   });
 });
 
