@@ -46,6 +46,8 @@ export class StreamDecoder {
   private readonly gbt: GbtReassembler;
   private readonly counters = new FrameCounterTracker();
   private consecutiveReplays = 0;
+  /** The meter this stream last named: one line carries one meter. */
+  private knownMeterId: string | null = null;
   private wrongKeyReported = false;
 
   constructor(private readonly options: StreamDecoderOptions = {}) {
@@ -189,7 +191,7 @@ export class StreamDecoder {
       this.consecutiveReplays = 0;
       this.wrongKeyReported = false;
       this.stats.snapshots++;
-      events.push({ kind: "snapshot", snapshot: decoded.snapshot, protocol });
+      events.push({ kind: "snapshot", snapshot: this.identified(decoded.snapshot), protocol });
     } catch (error) {
       const consecutive = verdict?.kind === "next";
       this.onDecodeError(error, events, consecutive);
@@ -203,10 +205,22 @@ export class StreamDecoder {
     try {
       const { snapshot } = decodeIec62056Frame(frame);
       this.stats.snapshots++;
-      events.push({ kind: "snapshot", snapshot, protocol: "iec62056-21" });
+      events.push({ kind: "snapshot", snapshot: this.identified(snapshot), protocol: "iec62056-21" });
     } catch (error) {
       this.onDecodeError(error, events);
     }
+  }
+
+  /**
+   * Some push lists leave the serial out (the Swiss 5-second list next to a minute list that names
+   * it): such a snapshot belongs to the meter the line last named, not to a second, nameless device.
+   */
+  private identified(snapshot: Snapshot): Snapshot {
+    if (snapshot.meterId !== null) {
+      this.knownMeterId = snapshot.meterId;
+      return snapshot;
+    }
+    return this.knownMeterId === null ? snapshot : { ...snapshot, meterId: this.knownMeterId };
   }
 
   /**

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamDecoder, type StreamEvent } from "../../../src/meter/stream-decoder.js";
 import { createMeterState, generatePush, SIMULATOR_DEFAULT_KEYS } from "../../../src/simulator/index.js";
+import { caseBytes, REAL_FRAMES } from "../../helpers/real-frames.js";
 
 const START = Date.UTC(2026, 2, 1, 9);
 
@@ -114,5 +115,33 @@ describe("line noise", () => {
     expect(fcs).toBeGreaterThan(10);
     expect(snapshots(events).length + fcs).toBe(200);
     expect(issueCodes(events)).not.toContain("wrong-key");
+  });
+});
+
+describe("meter identity on one line", () => {
+  /** A Swiss-style push whose list names no serial: push setup + 1-0:1.7.0 = 300 W (hand-built A-XDR). */
+  const anonymousPush = Buffer.from(
+    [
+      "0F 00000001 00", // data-notification, invoke id 1, no date-time
+      "02 02 01 02", // structure(2): the list, array(2) of capture objects
+      "02 04 12 0028 09 06 0008190900FF 0F 02 12 0000", // {40, 0-8:25.9.0.255, 2, 0}
+      "02 04 12 0003 09 06 0100010700FF 0F 02 12 0000", // {3, 1-0:1.7.0.255, 2, 0}
+      "06 0000012C", // 300
+    ]
+      .join("")
+      .replaceAll(" ", ""),
+    "hex",
+  );
+
+  it("gives a push without a serial the meter the line last named", () => {
+    const named = REAL_FRAMES.find((c) => c.id === "e450-ch-raw-apdu-per-phase-power")!;
+    const decoder = new StreamDecoder();
+    const meterOf = (events: StreamEvent[]) => {
+      const [event] = snapshots(events);
+      return event?.kind === "snapshot" ? event.snapshot.meterId : undefined;
+    };
+    expect(meterOf(new StreamDecoder().pushApdu(anonymousPush, 0))).toBeNull();
+    expect(meterOf(decoder.pushApdu(caseBytes(named), 0))).toBe("63316890");
+    expect(meterOf(decoder.pushApdu(anonymousPush, 5_000))).toBe("63316890");
   });
 });
