@@ -9,9 +9,11 @@
  * Households have frequent, genuinely large but harmless runs (cooking, laundry, a sauna: z of 10–20
  * several times a week on the DSMR file), so a fixed z threshold alarms ~20 times a month. A run
  * alarms only when its excess energy is beyond the quantile of the house's own recent runs of a like
- * rate that leaves `alarmsPer30Days` alarms a month (scaled by the sensitivity), times a margin.
+ * rate that leaves `alarmsPer30Days` alarms a month (scaled by the sensitivity), times a margin,
+ * and only when its excess energy matters (materiality.ts).
  */
 import { sortedQuantile } from "../forecast/weighted-quantile.js";
+import { RollingMean } from "./materiality.js";
 import { median, robustSigma } from "./robust.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
@@ -61,6 +63,8 @@ interface Run {
 export class HourOfWeekDetector implements HourDetector {
   private readonly weekSlots: number[][] = Array.from({ length: 168 }, () => []);
   private readonly daySlots: number[][] = Array.from({ length: 24 }, () => []);
+  /** The house's mean load, for the materiality rule (materiality.ts). */
+  private readonly load = new RollingMean();
   private observedHours = 0;
   private run: Run | null = null;
   /** Every candidate run (alarmed or not) of the last `historyDays`: the house's own normal. */
@@ -89,6 +93,7 @@ export class HourOfWeekDetector implements HourDetector {
     if (!Number.isNaN(x)) {
       push(this.weekSlots[how]!, x, 8);
       push(this.daySlots[how % 24]!, x, 28);
+      this.load.add(x);
       this.observedHours++;
     }
     return events;
@@ -153,6 +158,8 @@ export class HourOfWeekDetector implements HourDetector {
     if (run === null) return null;
     if (run.hours < 2) return null;
     if (!this.beatsHouseNormal(run)) return null;
+    // After the house-normal bar, so that an immaterial run still counts among the house's runs.
+    if (!this.load.isMaterial(run.excessKwh)) return null;
     return {
       kind: "unusual-consumption",
       startMs: run.startMs,

@@ -145,7 +145,7 @@ describe("base-load CUSUM", () => {
     expect(events.map((e) => e.startMs)).toEqual([START + 60 * 24 * H, START + 75 * 24 * H]);
   });
 
-  it("learns a level the house often visits silently, and reports it once it holds for two weeks", () => {
+  it("learns a level the house often visits silently, and reports it once it outlasts the spells", () => {
     // Days 30–89: every other night 0.6 kW higher (heating nights); from day 90 every night.
     const hours = household(130).map((h, i) => {
       const day = Math.floor(i / 24);
@@ -153,10 +153,27 @@ describe("base-load CUSUM", () => {
       return high ? { ...h, importKwh: h.importKwh + 0.6 } : h;
     });
     const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    // The first spells are news once; the alternating nights after them are not.
+    expect(events.filter((e) => e.startMs > START + 35 * 24 * H && e.startMs < START + 85 * 24 * H)).toEqual(
+      [],
+    );
     const late = events.filter((e) => e.startMs >= START + 85 * 24 * H);
     expect(late).toHaveLength(1);
-    expect(late[0]!.endMs).toBeGreaterThanOrEqual(START + (90 + 14) * 24 * H);
+    // Reported once every night has stayed high for longer than the spells did, within two weeks.
+    expect(late[0]!.endMs).toBeGreaterThan(START + (90 + 3) * 24 * H);
+    expect(late[0]!.endMs).toBeLessThanOrEqual(START + (90 + 14) * 24 * H);
     expect(late[0]!.message).toMatch(/rose/);
+  });
+
+  it("reports a spell once, learns the same spell again silently, and reports it when it holds", () => {
+    // 0.6 kW spells of 3 nights at days 40, 50 and 60 (heating nights), then from day 75 for good.
+    const spell = (day: number) => [40, 50, 60].some((d) => day >= d && day < d + 3) || day >= 75;
+    const hours = household(110).map((h, i) =>
+      spell(Math.floor(i / 24)) ? { ...h, importKwh: h.importKwh + 0.6 } : h,
+    );
+    const events = replay(new BaseLoadDetector(localHour, dayStart), hours);
+    expect(events.map((e) => Math.floor((e.startMs - START) / (24 * H)))).toEqual([40, 75]);
+    expect(events[1]!.endMs - events[1]!.startMs).toBeLessThanOrEqual(8 * 24 * H);
   });
 
   it("ignores one night with something left on", () => {

@@ -47,7 +47,7 @@ const CASES: Record<string, Case> = {
     zone: "Europe/Amsterdam",
     maxRelativeMae: 0.72,
     maxMonthEndAtDay10: 0.15,
-    meets: { eventF1: true, falseAlarms: false },
+    meets: { eventF1: true, falseAlarms: true },
   },
   slimmemeterportal: {
     files: [
@@ -60,7 +60,7 @@ const CASES: Record<string, Case> = {
     zone: "Europe/Amsterdam",
     maxRelativeMae: 0.82,
     maxMonthEndAtDay10: 0.15,
-    meets: { eventF1: false, falseAlarms: true },
+    meets: { eventF1: true, falseAlarms: true },
   },
 };
 

@@ -1,0 +1,31 @@
+/**
+ * One incident, one alarm. The statistical detectors look at the same hours from different sides,
+ * so one real change often trips two or three of them within a day or two: the heating coming on
+ * is an evening of unusual consumption (hour-of-week), a night well above the usual ones and, two
+ * nights later, a higher base load (CUSUM); a moved routine is a schedule shift and a base-load step
+ * (all seen on the Dutch P1 file, autumn and July). The user was told when the incident began, so a
+ * statistical detection whose span overlaps one already reported, or begins within a day after its
+ * end, adds nothing and is not raised again. Deterministic facts (a stall, a total going backwards,
+ * export lost) are always raised.
+ */
+import { type AnomalyEvent, STATISTICAL_KINDS } from "./types.js";
+
+const HOUR_MS = 3_600_000;
+/** A detection beginning this soon after a reported incident's end belongs to it. */
+const FOLLOW_MS = 24 * HOUR_MS;
+/** Reported incidents are kept this long after their end; spans are days long at most. */
+const KEEP_MS = 14 * 24 * HOUR_MS;
+
+export class IncidentFilter {
+  private reported: AnomalyEvent[] = [];
+
+  /** Whether `event` is news: deterministic, or statistical and not part of a reported incident. */
+  admit(event: AnomalyEvent): boolean {
+    if (!STATISTICAL_KINDS.has(event.kind)) return true;
+    this.reported = this.reported.filter((e) => e.endMs + KEEP_MS > event.startMs);
+    const partOf = (e: AnomalyEvent) => e.startMs < event.endMs && event.startMs < e.endMs + FOLLOW_MS;
+    if (this.reported.some(partOf)) return false;
+    this.reported.push(event);
+    return true;
+  }
+}
