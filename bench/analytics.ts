@@ -15,7 +15,7 @@ import { projectMonth } from "../src/analytics/forecast/period-projection.js";
 import { baselineForecast } from "../src/analytics/backtest/baselines.js";
 import { runBacktest } from "../src/analytics/backtest/run.js";
 import type { Reading } from "../src/analytics/series/types.js";
-import { HOUR_MS, ZonedCalendar } from "../src/analytics/time/zoned.js";
+import { HOUR_MS, ZonedCalendar } from "../src/time/zoned.js";
 
 const QUARTER_MS = 15 * 60_000;
 

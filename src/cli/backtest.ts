@@ -13,7 +13,7 @@ import {
 import { runBacktest } from "../analytics/backtest/run.js";
 import { InputError, loadReadings, type CsvSource } from "../analytics/io/load.js";
 import { VALUE_KINDS, type ValueKind } from "../analytics/series/types.js";
-import { ZonedCalendar } from "../analytics/time/zoned.js";
+import { ZonedCalendar } from "../time/zoned.js";
 
 const USAGE = `usage: e450 backtest --input FILE… --kind KIND [options]
 

@@ -1,7 +1,7 @@
 /**
  * All hourly detectors behind one incremental call, as the live add-on and the backtest run them.
  */
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import { BaseLoadDetector } from "./base-load.js";
 import { DataStallDetector } from "./data-stall.js";
 import { ExportLossDetector } from "./export-loss.js";

@@ -7,7 +7,7 @@ import { AnomalyEngine } from "../anomaly/engine.js";
 import { type EvaluatedRun, evaluateRun } from "../anomaly/evaluate.js";
 import { type InjectedFault, injectFaults } from "../anomaly/inject.js";
 import { type AnomalyEvent, type HourObservation, STATISTICAL_KINDS } from "../anomaly/types.js";
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 
 /** Average Gregorian month, for "per household-month" rates. */
 const MONTH_MS = 30.436875 * 86_400_000;

@@ -8,7 +8,7 @@ import { HourlyHistory } from "../forecast/history.js";
 import { ForecastModel } from "../forecast/model.js";
 import { projectMonth } from "../forecast/period-projection.js";
 import type { HourlySeries } from "../series/types.js";
-import { HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 import { BASELINES, type BaselineName, baselineForecast } from "./baselines.js";
 import { IntervalScore, PeriodErrors, PointErrors } from "./metrics.js";
 

@@ -6,7 +6,7 @@
 import type { HourObservation } from "../anomaly/types.js";
 import { nominalStepMs, toEnergyIntervals, toHourly } from "../series/resample.js";
 import type { HourlySeries, Reading, ValueKind } from "../series/types.js";
-import { HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 
 export interface HourlyInput {
   readonly importSeries: HourlySeries;

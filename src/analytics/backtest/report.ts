@@ -1,6 +1,6 @@
 /** Plain-text and CSV renderings of a backtest; pure, so the CLI only writes what these return. */
 import type { AnomalyEvent } from "../anomaly/types.js";
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import type { ForecastRow } from "./forecast-backtest.js";
 import type { BacktestResult } from "./run.js";
 

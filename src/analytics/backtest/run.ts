@@ -1,6 +1,6 @@
 /** One whole backtest (forecast + anomalies) over loaded readings: what `e450 backtest` prints. */
 import type { ValueKind, Reading } from "../series/types.js";
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import { type AnomalyBacktestResult, runAnomalyBacktest } from "./anomaly-backtest.js";
 import { type ForecastBacktestResult, type ForecastRow, runForecastBacktest } from "./forecast-backtest.js";
 import { buildHourlyInput } from "./hourly-input.js";

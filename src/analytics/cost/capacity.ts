@@ -6,7 +6,7 @@
  * - Norway (nettleie since 2022): the mean of the three highest hourly peaks, each from a different
  *   day of the month, selects a price step.
  */
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import type { CapacityTariff } from "./types.js";
 
 const QUARTER_MS = 15 * 60_000;

@@ -4,7 +4,7 @@
  * version recalculates only from its validFrom date. Standing charges are booked per local day (a
  * monthly charge pro rata over the month's days), capacity charges per local month.
  */
-import { daysInMonth, ZonedCalendar } from "../time/zoned.js";
+import { daysInMonth, ZonedCalendar } from "../../time/zoned.js";
 import { type CapacityState, MonthCapacity } from "./capacity.js";
 import { meanPrice, priceAt, type ResolvedVersion, resolveVersions, versionAt } from "./rules.js";
 import type { CostSummary, IntervalCost, MeteredInterval, Tariff } from "./types.js";

@@ -1,5 +1,5 @@
 /** Calendar rules of a tariff: which version applies, which time-of-use rate, which price. */
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import type { EnergyPrice, PriceSeries, Tariff, TariffVersion, TimeWindow } from "./types.js";
 
 export interface ResolvedVersion {

@@ -3,7 +3,7 @@
  * "the same local hour d days earlier" through `sameLocalHour`, which follows the wall clock across
  * DST changes (the hour before 23:00 on a 25-hour day is still 22:00 local).
  */
-import { DAY_MS, HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+import { DAY_MS, HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 
 export class HourlyHistory {
   private readonly values: Float64Array;

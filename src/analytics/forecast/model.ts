@@ -6,7 +6,7 @@
  * daily-total expert; as the day's hours arrive it scores them, and those scores steer the blend
  * weights and the interval calibration. Nothing reads an hour before it has been observed.
  */
-import { DAY_MS, HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+import { DAY_MS, HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 import { AdaptiveInterval, type Interval } from "./adaptive-interval.js";
 import { DAILY_TOTAL_EXPERTS, type DailyTotalExpert, type DayTotal } from "./daily-totals.js";
 import { DailyRateSelector } from "./daily-rate.js";

@@ -3,7 +3,7 @@
  * 80 % interval taken from the model's own recent daily-total errors (not by summing hourly
  * quantiles, which would pretend the hours are independent: forecast-anomaly.md §3.2).
  */
-import { HOUR_MS } from "../time/zoned.js";
+import { HOUR_MS } from "../../time/zoned.js";
 import type { ForecastModel } from "./model.js";
 import { sortedQuantile } from "./weighted-quantile.js";
 

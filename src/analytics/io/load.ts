@@ -4,7 +4,7 @@
  * Pure: the caller reads the files.
  */
 import type { Reading } from "../series/types.js";
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import { parseCsvTable } from "./csv.js";
 import { looksLikeTimestamp, parseTimestamp, TimestampResolver } from "./timestamps.js";
 

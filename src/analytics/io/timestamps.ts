@@ -2,7 +2,7 @@
  * Timestamp parsing for meter exports: ISO 8601 with an offset (DSMR-reader), local ISO without one
  * (Ausgrid), or Unix epoch seconds (SlimmeMeterPortal converter output).
  */
-import type { ZonedCalendar } from "../time/zoned.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

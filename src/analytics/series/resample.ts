@@ -3,7 +3,7 @@
  * intervals cover all of it; a counter difference that spans an hour boundary after a gap cannot be
  * split without interpolation, so the hours it touches stay missing.
  */
-import { HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 import type { CounterDecrease, EnergyInterval, HourlySeries, Reading, ValueKind } from "./types.js";
 
 /** The usual spacing of the readings: the median positive step (robust to gaps and duplicates). */

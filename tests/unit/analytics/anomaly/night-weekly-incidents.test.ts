@@ -5,7 +5,7 @@ import { MIN_EXCESS_MEAN_HOURS, RollingMean } from "../../../../src/analytics/an
 import { NightConsumptionDetector } from "../../../../src/analytics/anomaly/night.js";
 import { WeeklyScheduleDetector } from "../../../../src/analytics/anomaly/weekly-schedule.js";
 import type { AnomalyEvent, HourDetector, HourObservation } from "../../../../src/analytics/anomaly/types.js";
-import { ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { ZonedCalendar } from "../../../../src/time/zoned.js";
 import { H, household, START } from "./synthetic.js";
 
 const DAY = 24 * H;

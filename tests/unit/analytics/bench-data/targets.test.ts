@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../../../src/analytics/backtest/run.js";
 import { loadReadings } from "../../../../src/analytics/io/load.js";
 import type { ValueKind } from "../../../../src/analytics/series/types.js";
-import { ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const DATA = join(import.meta.dirname, "../../../fixtures/bench-data");
 

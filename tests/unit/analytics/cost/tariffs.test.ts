@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { CostLedger, computeCosts } from "../../../../src/analytics/cost/ledger.js";
 import type { MeteredInterval, Tariff, TariffVersion } from "../../../../src/analytics/cost/types.js";
-import { HOUR_MS, ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { HOUR_MS, ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const Q = 15 * 60_000;
 

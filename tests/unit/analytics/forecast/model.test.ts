@@ -5,7 +5,7 @@ import { ForecastModel } from "../../../../src/analytics/forecast/model.js";
 import { projectMonth, projectToday } from "../../../../src/analytics/forecast/period-projection.js";
 import { sortedQuantile, weightedQuantile } from "../../../../src/analytics/forecast/weighted-quantile.js";
 import type { HourlySeries } from "../../../../src/analytics/series/types.js";
-import { HOUR_MS, ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { HOUR_MS, ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const utc = new ZonedCalendar("UTC");
 const amsterdam = new ZonedCalendar("Europe/Amsterdam");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseCsvRows } from "../../../../src/analytics/io/csv.js";
 import { type InputError, loadReadings } from "../../../../src/analytics/io/load.js";
 import { parseTimestamp } from "../../../../src/analytics/io/timestamps.js";
-import { ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const amsterdam = new ZonedCalendar("Europe/Amsterdam");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nominalStepMs, toEnergyIntervals, toHourly } from "../../../../src/analytics/series/resample.js";
 import type { Reading } from "../../../../src/analytics/series/types.js";
-import { ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const utcCalendar = new ZonedCalendar("UTC");
 const T0 = Date.parse("2024-01-01T00:00:00Z");

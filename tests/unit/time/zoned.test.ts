@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS, HOUR_MS, ZonedCalendar } from "../../../../src/analytics/time/zoned.js";
+import { DAY_MS, HOUR_MS, ZonedCalendar } from "../../../src/time/zoned.js";
 
 const utc = (iso: string) => Date.parse(iso);
 
