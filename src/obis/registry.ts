@@ -107,8 +107,16 @@ function buildTable(): Map<string, RegisterInfo> {
         `power_${slug}_l${phase}`,
         power(`Power ${q.name}${PHASE_NAMES[phase]}`, q.powerUnit),
       );
+      // Per-phase totals (Kamstrup Omnipower lists 21.8.0, 41.8.0, 61.8.0 …).
+      add(
+        `${c + 20 * phase}.8.0`,
+        `energy_${slug}_l${phase}`,
+        energy(`Energy ${q.name}${PHASE_NAMES[phase]}`, q.energyUnit),
+      );
     }
   }
+  // IEC 62056-61: 1-0:0.2.0 is the active firmware identifier (the E350 readout sends "M26").
+  add("0.2.0", "firmware_version", { name: "Firmware version", kind: "identity", unit: null, precision: 0 });
   for (let phase = 1; phase <= 3; phase++) {
     const offset = 20 * (phase - 1);
     add(`${32 + offset}.7.0`, `voltage_l${phase}`, {
@@ -245,5 +253,7 @@ export function registerInfoFor(written: string): RegisterInfo | undefined {
 
 /** A readable name for any code, registered or not. */
 export function registerName(written: string): string {
+  // "#10": a value a positional push carries without any code (dlms/layouts/positional.ts).
+  if (written.startsWith("#")) return `Unlabelled value at position ${written.slice(1)}`;
   return registerInfoFor(written)?.name ?? `OBIS ${written}`;
 }
