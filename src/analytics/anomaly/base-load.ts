@@ -8,6 +8,7 @@
  * short spells that recur (heating nights) are reported once (base-load-spells.ts).
  */
 import { nearer, SpellMemory } from "./base-load-spells.js";
+import { DayTracker } from "./day-tracker.js";
 import { median, robustSigma } from "./robust.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
@@ -96,7 +97,7 @@ export class BaseLoadDetector implements HourDetector {
   /** Short alarmed rises seen lately, so that the same spell again is not a new alarm. */
   private readonly spells = new SpellMemory();
   private night: number[] = [];
-  private currentDay = Number.NaN;
+  private readonly calendarDays = new DayTracker((ms) => this.dayStart(ms));
   private up = 0;
   private down = 0;
   private upOnset = 0;
@@ -109,14 +110,11 @@ export class BaseLoadDetector implements HourDetector {
   ) {}
 
   observe(hour: HourObservation): AnomalyEvent[] {
-    const day = this.dayStart(hour.startMs);
     const events: AnomalyEvent[] = [];
-    if (day !== this.currentDay) {
-      if (!Number.isNaN(this.currentDay)) {
-        const event = this.closeDay(this.currentDay, day);
-        if (event) events.push(event);
-      }
-      this.currentDay = day;
+    const turn = this.calendarDays.advance(hour.startMs);
+    if (turn) {
+      const event = turn.ended === null ? null : this.closeDay(turn.ended, turn.day);
+      if (event) events.push(event);
       this.night = [];
     }
     const h = this.localHour(hour.startMs);

@@ -5,6 +5,7 @@
  * the event's end is extended in the report when export returns.
  */
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
+import { DayTracker } from "./day-tracker.js";
 
 export interface ExportLossOptions {
   readonly minZeroDays: number;
@@ -24,7 +25,7 @@ export const DEFAULT_EXPORT_LOSS: ExportLossOptions = {
 
 export class ExportLossDetector implements HourDetector {
   private readonly days: number[] = []; // daily export before the current zero run
-  private currentDay = Number.NaN;
+  private readonly calendarDays = new DayTracker((ms) => this.dayStart(ms));
   private dayExport = 0;
   private dayHours = 0;
   private zeroRun: { startMs: number; days: number; reported: boolean; usual: number } | null = null;
@@ -36,14 +37,12 @@ export class ExportLossDetector implements HourDetector {
 
   observe(hour: HourObservation): AnomalyEvent[] {
     if (hour.exportKwh === undefined) return [];
-    const day = this.dayStart(hour.startMs);
     const events: AnomalyEvent[] = [];
-    if (day !== this.currentDay) {
-      if (!Number.isNaN(this.currentDay) && this.dayHours >= 20) {
-        const event = this.closeDay(this.currentDay, day);
-        if (event) events.push(event);
-      }
-      this.currentDay = day;
+    const turn = this.calendarDays.advance(hour.startMs);
+    if (turn) {
+      // A day with fewer than 20 hours of data says too little about its export.
+      const event = turn.ended === null || this.dayHours < 20 ? null : this.closeDay(turn.ended, turn.day);
+      if (event) events.push(event);
       this.dayExport = 0;
       this.dayHours = 0;
     }

@@ -4,6 +4,7 @@
  * appeared). Scored once per closed day by circular cross-correlation of hour-of-day profiles.
  */
 import { median } from "./robust.js";
+import { DayTracker } from "./day-tracker.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
 export interface ScheduleShiftOptions {
@@ -31,7 +32,7 @@ export const DEFAULT_SCHEDULE_SHIFT: ScheduleShiftOptions = {
 export class ScheduleShiftDetector implements HourDetector {
   private readonly days: Float64Array[] = []; // complete days, 24 local hours each
   private today = new Float64Array(24).fill(Number.NaN);
-  private currentDay = Number.NaN;
+  private readonly calendarDays = new DayTracker((ms) => this.dayStart(ms));
   private active: { startMs: number; lag: number } | null = null;
 
   constructor(
@@ -41,14 +42,11 @@ export class ScheduleShiftDetector implements HourDetector {
   ) {}
 
   observe(hour: HourObservation): AnomalyEvent[] {
-    const day = this.dayStart(hour.startMs);
     const events: AnomalyEvent[] = [];
-    if (day !== this.currentDay) {
-      if (!Number.isNaN(this.currentDay)) {
-        const event = this.closeDay(this.currentDay, day);
-        if (event) events.push(event);
-      }
-      this.currentDay = day;
+    const turn = this.calendarDays.advance(hour.startMs);
+    if (turn) {
+      const event = turn.ended === null ? null : this.closeDay(turn.ended, turn.day);
+      if (event) events.push(event);
       this.today = new Float64Array(24).fill(Number.NaN);
     }
     // On the 25-hour day the repeated hour adds to its twin; on the 23-hour day one hour stays empty.

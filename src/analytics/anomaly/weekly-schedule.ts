@@ -17,6 +17,7 @@
  * daily detector's (circular cross-correlation, ≥ 2 h, correlation ≥ 0.6, gain ≥ 0.35).
  */
 import { RollingMean } from "./materiality.js";
+import { DayTracker } from "./day-tracker.js";
 import { median } from "./robust.js";
 import { correlation, DEFAULT_SCHEDULE_SHIFT, type ScheduleShiftOptions } from "./schedule-shift.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
@@ -37,7 +38,7 @@ interface Day {
 export class WeeklyScheduleDetector implements HourDetector {
   private readonly days: Day[] = [];
   private today = new Float64Array(24).fill(Number.NaN);
-  private currentDay = Number.NaN;
+  private readonly calendarDays = new DayTracker((ms) => this.dayStart(ms));
   private readonly load = new RollingMean();
 
   constructor(
@@ -48,14 +49,11 @@ export class WeeklyScheduleDetector implements HourDetector {
   ) {}
 
   observe(hour: HourObservation): AnomalyEvent[] {
-    const day = this.dayStart(hour.startMs);
     const events: AnomalyEvent[] = [];
-    if (day !== this.currentDay) {
-      if (!Number.isNaN(this.currentDay)) {
-        const event = this.closeDay(this.currentDay, day);
-        if (event) events.push(event);
-      }
-      this.currentDay = day;
+    const turn = this.calendarDays.advance(hour.startMs);
+    if (turn) {
+      const event = turn.ended === null ? null : this.closeDay(turn.ended, turn.day);
+      if (event) events.push(event);
       this.today = new Float64Array(24).fill(Number.NaN);
     }
     this.load.add(hour.importKwh);
