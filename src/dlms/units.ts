@@ -38,7 +38,3 @@ const UNITS: Readonly<Record<number, string>> = {
 export function cosemUnit(code: number): string | null {
   return UNITS[code] ?? null;
 }
-
-export function isKnownCosemUnit(code: number): boolean {
-  return code === 255 || code in UNITS;
-}

@@ -32,10 +32,6 @@ export class AutoFramer<F> implements Framer<F> {
 
   constructor(private readonly candidates: readonly Candidate<F>[]) {}
 
-  get protocol(): string | null {
-    return this.locked?.name ?? null;
-  }
-
   push(chunk: Uint8Array, now: number): FramerOutput<F>[] {
     if (this.locked) return this.pushLocked(this.locked, chunk, now);
     const out: FramerOutput<F>[] = [];

@@ -18,17 +18,4 @@ export class DecoderStats {
   reject(reason: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
   }
-
-  toJSON(): Record<string, unknown> {
-    return {
-      bytesReceived: this.bytesReceived,
-      framesReceived: this.framesReceived,
-      snapshots: this.snapshots,
-      lostFrames: this.lostFrames,
-      decryptionFailures: this.decryptionFailures,
-      discardedBytes: this.discardedBytes,
-      lastFrameAt: this.lastFrameAt,
-      rejected: Object.fromEntries(this.rejected),
-    };
-  }
 }

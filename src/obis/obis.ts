@@ -22,10 +22,6 @@ export function obisFromBytes(bytes: Uint8Array): ObisCode | null {
   return { a, b, c, d, e, f };
 }
 
-export function obisToBytes(code: ObisCode): Uint8Array {
-  return Uint8Array.of(code.a, code.b, code.c, code.d, code.e, code.f);
-}
-
 /** Parses "1-0:1.8.0.255", "1-0:1.8.0*255", "1-0:1.8.0" (F = 255); null for reduced or malformed codes. */
 export function parseObis(text: string): ObisCode | null {
   const match = /^(\d{1,3})-(\d{1,3}):(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:[.*](\d{1,3}))?$/.exec(text.trim());
@@ -34,9 +30,4 @@ export function parseObis(text: string): ObisCode | null {
   if (parts.some((part) => part > 255)) return null;
   const [a, b, c, d, e, f] = parts as [number, number, number, number, number, number];
   return { a, b, c, d, e, f };
-}
-
-/** The C.D.E part, by which registers are identified regardless of channel (E450 energies use B = 1). */
-export function registerKey(code: ObisCode): string {
-  return `${code.c}.${code.d}.${code.e}`;
 }
