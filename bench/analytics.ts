@@ -14,16 +14,16 @@ import { ForecastModel } from "../src/analytics/forecast/model.js";
 import { projectMonth } from "../src/analytics/forecast/period-projection.js";
 import { baselineForecast } from "../src/analytics/backtest/baselines.js";
 import { runBacktest } from "../src/analytics/backtest/run.js";
-import type { Reading } from "../src/analytics/series/types.js";
+import type { TimedValue } from "../src/analytics/series/types.js";
 import { HOUR_MS, ZonedCalendar } from "../src/time/zoned.js";
 
 const QUARTER_MS = 15 * 60_000;
 
-function twoYearsOfQuarterHours(): Reading[] {
+function twoYearsOfQuarterHours(): TimedValue[] {
   const random = seededRandom(450);
   const calendar = new ZonedCalendar("Europe/Amsterdam");
   const start = Date.UTC(2022, 11, 31, 23);
-  const readings: Reading[] = [];
+  const readings: TimedValue[] = [];
   let register = 0;
   for (let ms = start; ms < start + 730 * 24 * HOUR_MS; ms += QUARTER_MS) {
     const p = calendar.parts(ms);

@@ -9,7 +9,7 @@ import { initialisationVector, isCiphered, parseCiphered } from "../src/dlms/cip
 import { GBT_TAG, GbtReassembler, parseGbtBlock } from "../src/dlms/gbt.js";
 import { HdlcFramer } from "../src/framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../src/framing/hdlc-reassembly.js";
-import { StreamDecoder } from "../src/meter/stream-decoder.js";
+import { StreamDecoder } from "../src/reader/stream-decoder.js";
 import {
   createMeterState,
   type FormatName,

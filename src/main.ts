@@ -14,11 +14,11 @@ import { IntegrityGuard } from "./meter/integrity-guard.js";
 import { IssueLog } from "./meter/issue-log.js";
 import { JsonFileTotalsStore } from "./meter/json-file-totals-store.js";
 import { MeterPipeline, type PipelineEvents } from "./meter/pipeline.js";
-import { StreamDecoder } from "./meter/stream-decoder.js";
+import { StreamDecoder } from "./reader/stream-decoder.js";
 import { MqttSink } from "./sinks/mqtt/index.js";
 import { type RunningSimulator, SIMULATOR_DEFAULT_KEYS, startSimulator } from "./simulator/index.js";
 import { loadCounters, saveCounters } from "./simulator/saved-counters.js";
-import type { Snapshot } from "./meter/snapshot.js";
+import type { Snapshot } from "./model/snapshot.js";
 import { VERSION } from "./version.js";
 
 export interface Service {

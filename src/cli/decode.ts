@@ -4,10 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { decodeBytes } from "../decoder.js";
+import { decodeBytes } from "../reader/decode-bytes.js";
 import { LAYOUT_NAMES } from "../dlms/layouts/detect.js";
-import type { Snapshot } from "../meter/snapshot.js";
-import type { Protocol } from "../meter/stream-decoder.js";
+import type { Snapshot } from "../model/snapshot.js";
+import type { Protocol } from "../reader/stream-decoder.js";
 import { captureBytes, parseHexText } from "../transport/capture-file.js";
 import { snapshotToJson } from "./snapshot-json.js";
 import { formatTable } from "./table.js";

@@ -2,8 +2,8 @@
  * The plain program's view without MQTT: one line per snapshot with the registers people look at
  * first, exact and in familiar units (kWh for totals).
  */
-import { shiftScaler, toDecimalString } from "../obis/exact-number.js";
-import type { Reading, Snapshot } from "../meter/snapshot.js";
+import { shiftScaler, toDecimalString } from "../model/exact-number.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
 
 const SHOWN: readonly { codes: readonly string[]; label: string; kilo?: boolean }[] = [
   { codes: ["1.8.0"], label: "import", kilo: true },

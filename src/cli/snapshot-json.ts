@@ -1,7 +1,7 @@
 /** The JSON shape of a snapshot in `e450 decode` output: numbers scaled, identifiers as strings. */
-import { toDecimalString, toNumber } from "../obis/exact-number.js";
+import { toDecimalString, toNumber } from "../model/exact-number.js";
 import { registerName } from "../obis/registry.js";
-import type { Reading, Snapshot } from "../meter/snapshot.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
 
 export interface ReadingJson {
   readonly obis: string;

@@ -1,6 +1,6 @@
 /** The human view of decoded snapshots: one aligned table per snapshot, then the issues. */
-import type { Issue } from "../errors.js";
-import type { Snapshot } from "../meter/snapshot.js";
+import type { Issue } from "../model/issue.js";
+import type { Snapshot } from "../model/snapshot.js";
 import { readingToJson } from "./snapshot-json.js";
 
 export function formatTable(snapshots: readonly Snapshot[], issues: readonly Issue[]): string {

@@ -33,7 +33,3 @@ export const LAYOUTS = [
   "scaler-unit",
 ] as const;
 export type Layout = (typeof LAYOUTS)[number];
-
-/** The log levels every Home Assistant add-on offers (bashio's levels, hassio-addons convention). */
-export const LOG_LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "fatal"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];

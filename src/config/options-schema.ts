@@ -8,7 +8,8 @@
  * - `x-expected`: the human phrase for what a pattern accepts;
  * - `writeOnly: true`: a secret (`password` in config.yaml), whose value is never echoed.
  */
-import { BAUD_RATES, CONNECTIONS, LAYOUTS, LOG_LEVELS, PROTOCOLS, SERIAL_FORMATS } from "./choices.js";
+import { LOG_LEVELS } from "../logging/logger.js";
+import { BAUD_RATES, CONNECTIONS, LAYOUTS, PROTOCOLS, SERIAL_FORMATS } from "./choices.js";
 
 /** A host name, IPv4 address or bare IPv6 address; rejects "mqtt://…" and "host:port" mistakes. */
 const HOST_PATTERN = "^(?:[^\\s/:@]+|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$";

@@ -2,7 +2,8 @@
  * Validated options as the rest of the program reads them: camelCase, discriminated where a choice
  * decides which other settings exist, secrets wrapped so they cannot be printed by accident.
  */
-import type { Layout, LogLevel, Protocol, SerialFormatChoice } from "./choices.js";
+import type { LogLevel } from "../logging/logger.js";
+import type { Layout, Protocol, SerialFormatChoice } from "./choices.js";
 import type { Secret } from "./secret.js";
 
 /** A fixed speed in baud, or "auto": try the speeds the chosen protocol is known to use. */

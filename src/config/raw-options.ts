@@ -2,14 +2,8 @@
  * The options exactly as config.yaml names them, after validation against OPTIONS_SCHEMA with its
  * defaults applied. Only validate.ts produces this type; the rest of the program reads E450Options.
  */
-import type {
-  BaudRateChoice,
-  ConnectionKind,
-  Layout,
-  LogLevel,
-  Protocol,
-  SerialFormatChoice,
-} from "./choices.js";
+import type { BaudRateChoice, ConnectionKind, Layout, Protocol, SerialFormatChoice } from "./choices.js";
+import type { LogLevel } from "../logging/logger.js";
 
 export interface RawMeterOptions {
   connection: ConnectionKind;

@@ -5,8 +5,9 @@
  *
  * The optional date-time is an octet-string written without its 09 tag; a few meters add the tag.
  */
-import { DecodeError } from "../errors.js";
-import { type DlmsData, decodeData, hex, Reader } from "./axdr.js";
+import { DecodeError } from "../model/issue.js";
+import { hex } from "../model/bytes.js";
+import { type DlmsData, decodeData, Reader } from "./axdr.js";
 import { type CosemDateTime, parseCosemDateTime } from "./datetime.js";
 
 export const DATA_NOTIFICATION = 0x0f;

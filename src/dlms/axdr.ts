@@ -3,7 +3,8 @@
  * ../shared/research/e450-protocols.md §7). Integers wider than 32 bits stay bigint so that long64
  * energy registers (E570) keep every digit.
  */
-import { DecodeError } from "../errors.js";
+import { hex } from "../model/bytes.js";
+import { DecodeError } from "../model/issue.js";
 
 export type DlmsData =
   | { readonly type: "null" }
@@ -213,13 +214,6 @@ function readInteger(reader: Reader, width: number, signed: boolean): bigint {
 
 function copy(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer;
-}
-
-export function hex(byteOrBytes: number | Uint8Array): string {
-  if (typeof byteOrBytes === "number") return byteOrBytes.toString(16).padStart(2, "0").toUpperCase();
-  return Buffer.from(byteOrBytes.buffer, byteOrBytes.byteOffset, byteOrBytes.byteLength)
-    .toString("hex")
-    .toUpperCase();
 }
 
 /** Decodes one complete Data value that must fill `bytes` exactly. */

@@ -10,7 +10,7 @@
  * IV ‖ 00000002, which is what GCM does internally (NIST SP 800-38D §7.2).
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
-import { DecodeError } from "../errors.js";
+import { DecodeError } from "../model/issue.js";
 import { Reader } from "./axdr.js";
 
 export const GLO_CIPHERING = 0xdb;

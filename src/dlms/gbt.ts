@@ -8,8 +8,8 @@
  * duplicate or out-of-order block spoils the push; a push whose blocks stop arriving is dropped after
  * a timeout (blocks can be ~3 s apart, esphome PR #16942). A partial push is never emitted.
  */
-import { DecodeError } from "../errors.js";
-import { concat } from "../framing/hdlc-reassembly.js";
+import { DecodeError } from "../model/issue.js";
+import { concat } from "../model/bytes.js";
 import { Reader } from "./axdr.js";
 
 export const GBT_TAG = 0xe0;

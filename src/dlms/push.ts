@@ -2,9 +2,9 @@
  * One complete push APDU (after link framing and block transfer) to a Snapshot: decipher when
  * ciphered, parse the Data-Notification, recognise the layout, scale. Pure; throws DecodeError.
  */
-import { DecodeError } from "../errors.js";
-import type { Reading, Snapshot } from "../meter/snapshot.js";
-import { hex } from "./axdr.js";
+import { DecodeError } from "../model/issue.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
+import { hex } from "../model/bytes.js";
 import { type DataNotification, parseDataNotification } from "./apdu.js";
 import {
   type CipheredApdu,

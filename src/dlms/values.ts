@@ -8,10 +8,10 @@
  * gh949 shows 23.4 V). Mains voltage lies between 100 and 500 V, so a raw phase voltage above 1000
  * can only be decivolts; the whole push then uses scaler −1.
  */
-import { exact } from "../obis/exact-number.js";
+import { exact } from "../model/exact-number.js";
 import { type ObisCode, formatObis } from "../obis/obis.js";
 import { registerInfo } from "../obis/registry.js";
-import type { Reading, ReadingValue } from "../meter/snapshot.js";
+import type { Reading, ReadingValue } from "../model/snapshot.js";
 import { parseCosemDateTime } from "./datetime.js";
 import type { RawRegister } from "./layouts/register.js";
 import { isPrintable } from "./layouts/obis-shape.js";

@@ -3,6 +3,7 @@
  * the LLC header (IEC 62056-46 §8: E6 E6 00 command / E6 E7 00 response), which only the first
  * segment carries. Output: the APDU bytes of one information field.
  */
+import { concat } from "../model/bytes.js";
 import type { HdlcFrame } from "./hdlc.js";
 
 const MAX_INFO_BYTES = 64 * 1024;
@@ -41,17 +42,4 @@ export function stripLlc(info: Uint8Array): Uint8Array {
     return info.subarray(3);
   }
   return info;
-}
-
-export function concat(
-  parts: readonly Uint8Array[],
-  size = parts.reduce((sum, part) => sum + part.length, 0),
-): Uint8Array {
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.length;
-  }
-  return joined;
 }

@@ -3,7 +3,7 @@
  * segment of the APDU. The low nibble is the segment number, bit 4 marks the last segment; the two
  * bytes after CI are the source and destination TSAP (01 67 on Kaifa/Sagemcom pushes).
  */
-import { concat } from "./hdlc-reassembly.js";
+import { concat } from "../model/bytes.js";
 import type { MbusFrame } from "./mbus.js";
 
 const MAX_APDU_BYTES = 16 * 1024;

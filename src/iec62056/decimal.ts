@@ -3,7 +3,7 @@
  * regular expression, the integer built in a double while it stays exact. Anything else (text, other
  * white space, more than 15 significant digits) goes to parseDecimal, so the results are identical.
  */
-import { type ExactNumber, parseDecimal } from "../obis/exact-number.js";
+import { type ExactNumber, parseDecimal } from "../model/exact-number.js";
 
 /** Digits that a double holds exactly (2^53 ≈ 9.0e15). */
 const EXACT_DIGITS = 15;

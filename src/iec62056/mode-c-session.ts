@@ -6,7 +6,7 @@
  *   300 Bd 7E1 → "/?!\r\n" → "/LGZ4ZMF100AC.M26\r\n" → ACK "\x06 0 4 0 \r\n" → (300 ms) → 4800 Bd
  *   → STX … ETX BCC → snapshot → wait for the next poll → back to 300 Bd and sign on again.
  */
-import { DecodeError, type Issue } from "../errors.js";
+import { DecodeError, type Issue } from "../model/issue.js";
 import { createIec62056Framer, type Iec62056Framer, type ReadoutFrame } from "../framing/iec62056-21.js";
 import {
   type Identification,

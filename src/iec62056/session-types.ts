@@ -1,9 +1,9 @@
 /**
  * What the mode C/D readout session asks of the port that carries it, and how it is tuned.
  */
-import type { Issue } from "../errors.js";
+import type { Issue } from "../model/issue.js";
 import type { Iec62056FramerOptions } from "../framing/iec62056-21.js";
-import type { Snapshot } from "../meter/snapshot.js";
+import type { Snapshot } from "../model/snapshot.js";
 
 /** The port format of every IEC 62056-21 exchange: 7 data bits, even parity, 1 stop bit (§6.1). */
 export interface LineSettings {

@@ -2,9 +2,9 @@
  * Readout frames and P1 telegrams → Snapshot. Codes are reported exactly as written: a reduced "1.8.1"
  * stays "1.8.1" (the readout does not say which medium or channel it meant; issue 2).
  */
-import { DecodeError } from "../errors.js";
+import { DecodeError } from "../model/issue.js";
 import type { ReadoutFrame, TelegramFrame } from "../framing/iec62056-21.js";
-import type { Reading, Snapshot } from "../meter/snapshot.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
 import { parseDataBlock } from "./data-block.js";
 import { meterIdFrom, meterTimeFrom } from "./meter-fields.js";
 import { dataSetValue } from "./values.js";

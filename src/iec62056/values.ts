@@ -1,7 +1,7 @@
 /**
  * What a data set's value means: an exact number with the unit as written, a local date-time, or text.
  */
-import type { ReadingValue } from "../meter/snapshot.js";
+import type { ReadingValue } from "../model/snapshot.js";
 import { registerInfoFor } from "../obis/registry.js";
 import type { DataSet, ValueGroup } from "./data-block.js";
 import { parseReadoutDecimal } from "./decimal.js";

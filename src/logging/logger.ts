@@ -2,7 +2,9 @@
  * Leveled log lines on stdout (the add-on log tab shows stdout), every line through the redactor so
  * that a key or password that slipped into a message is masked (ARCHITECTURE §9).
  */
-import type { LogLevel } from "../config/choices.js";
+/** The log levels every Home Assistant add-on offers (bashio's levels, hassio-addons convention). */
+export const LOG_LEVELS = ["trace", "debug", "info", "notice", "warning", "error", "fatal"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Logger {
   debug(message: string, fields?: Readonly<Record<string, unknown>>): void;

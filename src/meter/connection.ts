@@ -6,7 +6,7 @@
 import type { Layout, Protocol as ProtocolChoice, SerialFormatChoice } from "../config/choices.js";
 import type { MeterOptions } from "../config/options.js";
 import type { FormatHunt } from "./pipeline.js";
-import type { Protocol } from "./stream-decoder.js";
+import type { Protocol } from "../reader/stream-decoder.js";
 import { SerialTransport } from "../transport/serial.js";
 import { TcpTransport } from "../transport/tcp.js";
 import { SERIAL_PRESETS, type SerialFormat, type Transport } from "../transport/transport.js";

@@ -20,10 +20,10 @@
  * - Time is the receive time passed in, not the meter clock: the clock may be absent, and after a
  *   restart the elapsed time correctly includes the downtime during which energy was consumed.
  */
-import { compareExact, type ExactNumber, toDecimalString, toNumber } from "../obis/exact-number.js";
+import { compareExact, type ExactNumber, toDecimalString, toNumber } from "../model/exact-number.js";
 import { registerInfoFor } from "../obis/registry.js";
 import { meterIdentityOf } from "./meter-identity.js";
-import type { Reading, Snapshot } from "./snapshot.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
 import type { GoodTotal, GoodTotals, TotalsStore } from "./totals-store.js";
 import { type EnergyBaseUnit, isEnergyUnit, subtractExact, toBaseUnit } from "./units.js";
 

@@ -2,7 +2,7 @@
  * Logs decoder issues without flooding: the first of each code at once, then a count at most every
  * ten minutes. A push every 5 s with a wrong key would otherwise write 17,000 lines a day.
  */
-import type { Issue } from "../errors.js";
+import type { Issue } from "../model/issue.js";
 import type { Logger } from "../logging/logger.js";
 
 const REPEAT_EVERY_MS = 10 * 60_000;

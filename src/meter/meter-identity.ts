@@ -2,10 +2,10 @@
  * Who sent a snapshot. One key per physical meter keys the integrity guard's baselines, the MQTT
  * topics and Home Assistant's unique ids, so it must be the same in every push of that meter.
  */
-import { toDecimalString } from "../obis/exact-number.js";
+import { toDecimalString } from "../model/exact-number.js";
 import { parseObis } from "../obis/obis.js";
 import { registerInfoFor } from "../obis/registry.js";
-import type { Reading, Snapshot } from "./snapshot.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
 
 export interface MeterIdentity {
   /** [a-z0-9_-]+; safe in MQTT topics, discovery object ids and entity ids. */

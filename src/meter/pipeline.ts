@@ -3,14 +3,14 @@
  * readout session that drives the port), snapshots through the integrity guard, everything out on
  * the bus. Decoding stays pure; this is the thin shell that gives it a clock and a port.
  */
-import type { Issue } from "../errors.js";
+import type { Issue } from "../model/issue.js";
 import type { ModeCSession } from "../iec62056/mode-c-session.js";
 import type { SessionAction } from "../iec62056/session-types.js";
 import type { LinkState, SerialFormat, Transport } from "../transport/transport.js";
 import type { EventBus } from "./bus.js";
 import type { IntegrityGuard } from "./integrity-guard.js";
-import type { Snapshot } from "./snapshot.js";
-import type { StreamDecoder } from "./stream-decoder.js";
+import type { Snapshot } from "../model/snapshot.js";
+import type { StreamDecoder } from "../reader/stream-decoder.js";
 
 export interface PipelineEvents extends Record<string, unknown> {
   /** A snapshot as decoded, before the guard (for the frame inspector and history). */

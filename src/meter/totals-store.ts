@@ -3,7 +3,7 @@
  * through. Behind a tiny interface so the guard stays pure (an in-memory store in tests, a JSON file
  * in the data folder in the add-on).
  */
-import { type ExactNumber, parseDecimal, toDecimalString } from "../obis/exact-number.js";
+import { type ExactNumber, parseDecimal, toDecimalString } from "../model/exact-number.js";
 import type { EnergyBaseUnit } from "./units.js";
 
 export interface GoodTotal {

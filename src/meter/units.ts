@@ -3,7 +3,7 @@
  * scaler, IEC 62056-21 readouts write "kWh" and "kW" in the text: comparing or publishing them needs
  * one unit, and converting by shifting the decimal scaler keeps the value exact (ARCHITECTURE §5).
  */
-import { type ExactNumber, shiftScaler } from "../obis/exact-number.js";
+import { type ExactNumber, shiftScaler } from "../model/exact-number.js";
 
 export type BaseUnit = "Wh" | "varh" | "VAh" | "W" | "var" | "VA" | "V" | "A" | "Hz";
 export type EnergyBaseUnit = "Wh" | "varh" | "VAh";

@@ -2,7 +2,7 @@
  * Shared reconnect loop for stream transports: open, forward data, and on error or close wait a
  * backoff delay and open again, until stop(). Subclasses only know how to open one connection.
  */
-import { Backoff, type BackoffOptions } from "./backoff.js";
+import { Backoff, type BackoffOptions } from "../util/backoff.js";
 import { Transport } from "./transport.js";
 
 export interface Connection {

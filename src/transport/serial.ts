@@ -3,7 +3,7 @@
  * same path; the reconnect loop reopens it.
  */
 import { SerialPort } from "serialport";
-import type { BackoffOptions } from "./backoff.js";
+import type { BackoffOptions } from "../util/backoff.js";
 import { type Connection, type ConnectionHandlers, ReconnectingTransport } from "./reconnecting.js";
 import type { SerialFormat } from "./transport.js";
 

@@ -4,7 +4,7 @@
  * sends every 1–10 s, so a minute of silence means the link is broken).
  */
 import { connect, type Socket } from "node:net";
-import type { BackoffOptions } from "./backoff.js";
+import type { BackoffOptions } from "../util/backoff.js";
 import { type Connection, type ConnectionHandlers, ReconnectingTransport } from "./reconnecting.js";
 
 export interface TcpOptions {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DecodeResult } from "../../src/decoder.js";
+import type { DecodeResult } from "../../src/reader/decode-bytes.js";
 import { readingToJson } from "../../src/cli/snapshot-json.js";
 
 export interface ExpectedReading {

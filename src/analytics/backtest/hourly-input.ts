@@ -5,7 +5,7 @@
  */
 import type { HourObservation } from "../anomaly/types.js";
 import { nominalStepMs, toEnergyIntervals, toHourly } from "../series/resample.js";
-import type { HourlySeries, Reading, ValueKind } from "../series/types.js";
+import type { HourlySeries, TimedValue, ValueKind } from "../series/types.js";
 import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 
 export interface HourlyInput {
@@ -16,8 +16,8 @@ export interface HourlyInput {
 }
 
 export function buildHourlyInput(
-  importReadings: readonly Reading[],
-  exportReadings: readonly Reading[] | null,
+  importReadings: readonly TimedValue[],
+  exportReadings: readonly TimedValue[] | null,
   kind: ValueKind,
   calendar: ZonedCalendar,
 ): HourlyInput {
@@ -46,7 +46,7 @@ export function buildHourlyInput(
 }
 
 function registerAtHourEnds(
-  readings: readonly Reading[],
+  readings: readonly TimedValue[],
   kind: ValueKind,
   series: HourlySeries,
 ): Float64Array {

@@ -1,13 +1,13 @@
 /** One whole backtest (forecast + anomalies) over loaded readings: what `e450 backtest` prints. */
-import type { ValueKind, Reading } from "../series/types.js";
+import type { ValueKind, TimedValue } from "../series/types.js";
 import type { ZonedCalendar } from "../../time/zoned.js";
 import { type AnomalyBacktestResult, runAnomalyBacktest } from "./anomaly-backtest.js";
 import { type ForecastBacktestResult, type ForecastRow, runForecastBacktest } from "./forecast-backtest.js";
 import { buildHourlyInput } from "./hourly-input.js";
 
 export interface BacktestRequest {
-  readonly importReadings: readonly Reading[];
-  readonly exportReadings: readonly Reading[] | null;
+  readonly importReadings: readonly TimedValue[];
+  readonly exportReadings: readonly TimedValue[] | null;
   readonly kind: ValueKind;
   readonly calendar: ZonedCalendar;
   readonly injectSeed: number | null;

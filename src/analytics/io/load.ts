@@ -3,7 +3,7 @@
  * matching timestamps, are summed (two tariff registers T1 + T2 make one import series).
  * Pure: the caller reads the files.
  */
-import type { Reading } from "../series/types.js";
+import type { TimedValue } from "../series/types.js";
 import type { ZonedCalendar } from "../../time/zoned.js";
 import { parseCsvTable } from "./csv.js";
 import { looksLikeTimestamp, parseTimestamp, TimestampResolver } from "./timestamps.js";
@@ -23,7 +23,7 @@ export class InputError extends Error {
 }
 
 export interface LoadedReadings {
-  readonly readings: Reading[];
+  readonly readings: TimedValue[];
   /** The header name (or "column N") of every summed column, per file. */
   readonly columns: string[];
   readonly warnings: string[];
@@ -83,7 +83,7 @@ export function loadReadings(
     }
     if (duplicates > 0) warnings.push(`${source.name}: ${duplicates} rows with a repeated timestamp skipped`);
   }
-  const readings: Reading[] = [];
+  const readings: TimedValue[] = [];
   let unmatched = 0;
   for (const [timeMs, entry] of merged) {
     if (entry.files === sources.length) readings.push({ timeMs, value: entry.sum });

@@ -4,10 +4,10 @@
  * split without interpolation, so the hours it touches stay missing.
  */
 import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
-import type { CounterDecrease, EnergyInterval, HourlySeries, Reading, ValueKind } from "./types.js";
+import type { CounterDecrease, EnergyInterval, HourlySeries, TimedValue, ValueKind } from "./types.js";
 
 /** The usual spacing of the readings: the median positive step (robust to gaps and duplicates). */
-export function nominalStepMs(readings: readonly Reading[]): number {
+export function nominalStepMs(readings: readonly TimedValue[]): number {
   const steps: number[] = [];
   for (let i = 1; i < readings.length; i++) {
     const step = readings[i]!.timeMs - readings[i - 1]!.timeMs;
@@ -25,14 +25,14 @@ export interface IntervalConversion {
 
 /** Interval kinds label the start of the interval (DSMR "Hour Start", Ausgrid), as both sources state. */
 export function toEnergyIntervals(
-  readings: readonly Reading[],
+  readings: readonly TimedValue[],
   kind: ValueKind,
   stepMs: number,
 ): IntervalConversion {
   const intervals: EnergyInterval[] = [];
   const decreases: CounterDecrease[] = [];
   if (kind === "cumulative-kwh") {
-    let previous: Reading | undefined;
+    let previous: TimedValue | undefined;
     for (const reading of readings) {
       if (Number.isNaN(reading.value)) continue;
       if (previous !== undefined && reading.timeMs > previous.timeMs) {

@@ -12,7 +12,7 @@ export const VALUE_KINDS: readonly ValueKind[] = [
 ];
 
 /** One row of a meter export after timestamp resolution; `value` is NaN when the row has a blank. */
-export interface Reading {
+export interface TimedValue {
   readonly timeMs: number;
   readonly value: number;
 }

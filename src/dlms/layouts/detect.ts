@@ -2,7 +2,7 @@
  * Chooses the layout of a push body from its shape (auto), or applies the one the user named.
  * Self-describing bodies are tried first, positional profiles only when nothing names the values.
  */
-import { DecodeError } from "../../errors.js";
+import { DecodeError } from "../../model/issue.js";
 import type { DlmsData } from "../axdr.js";
 import { readObisPairs } from "./obis-pairs.js";
 import { POSITIONAL_LAYOUTS, positionalMismatch, readPositional } from "./positional.js";

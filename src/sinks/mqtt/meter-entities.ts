@@ -2,9 +2,9 @@
  * Snapshot → the meter device's sensors and their states: a pure function of the register table
  * (obis/registry.ts) and the readings, so discovery announces exactly what the meter sends.
  */
-import { type ExactNumber, parseDecimal, toDecimalString } from "../../obis/exact-number.js";
+import { type ExactNumber, parseDecimal, toDecimalString } from "../../model/exact-number.js";
 import { type RegisterInfo, registerInfoFor } from "../../obis/registry.js";
-import type { Reading, Snapshot } from "../../meter/snapshot.js";
+import type { Reading, Snapshot } from "../../model/snapshot.js";
 import { type BaseUnit, isEnergyUnit, subtractExact, toBaseUnit, toKiloEnergy } from "../../meter/units.js";
 import type { EntityState, SensorEntity } from "./entity.js";
 import { localToOffsetIso } from "./local-time.js";

@@ -5,7 +5,7 @@
 import type { MeterIdentity } from "../../meter/meter-identity.js";
 import type { SensorEntity } from "./entity.js";
 import { LinkWatchdog, type LinkWatchdogOptions } from "./link-watchdog.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../../logging/logger.js";
 
 export interface MeterState {
   identity: MeterIdentity;

@@ -6,8 +6,8 @@
  * ever fatal; failures are logged and retried.
  */
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
-import { type BackoffOptions, reconnectDelay } from "./backoff.js";
-import type { Logger } from "./logger.js";
+import { Backoff, type BackoffOptions } from "../../util/backoff.js";
+import type { Logger } from "../../logging/logger.js";
 import type { MqttTlsOptions, RevealableSecret } from "./options.js";
 
 export interface ConnectionOptions {
@@ -39,7 +39,7 @@ const STOP_TIMEOUT_MS = 3_000;
 
 export class MqttConnection {
   private client: MqttClient | undefined;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping = false;
   private lastError: string | undefined;
@@ -48,8 +48,9 @@ export class MqttConnection {
     private readonly options: ConnectionOptions,
     private readonly logger: Logger,
     private readonly handlers: ConnectionHandlers,
-    private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.backoff = new Backoff(options.backoff);
+  }
 
   get connected(): boolean {
     return this.client?.connected === true;
@@ -83,7 +84,7 @@ export class MqttConnection {
     const client = connect(clientOptions);
     this.client = client;
     client.on("connect", () => {
-      this.attempt = 0;
+      this.backoff.reset();
       this.lastError = undefined;
       this.logger.info(`MQTT connected to ${this.brokerUrl}`);
       this.handlers.connected();
@@ -153,12 +154,12 @@ export class MqttConnection {
 
   private scheduleReconnect(): void {
     if (this.stopping || this.reconnectTimer || !this.client) return;
-    const delay = reconnectDelay(this.attempt, this.options.backoff, this.random);
-    if (this.attempt === 0) {
+    const attempt = this.backoff.attempts;
+    const delay = this.backoff.next();
+    if (attempt === 0) {
       this.logger.warn(`MQTT connection to ${this.brokerUrl} closed; reconnecting with backoff`);
     }
-    this.logger.debug(`MQTT reconnect attempt ${this.attempt + 1} in ${delay} ms`);
-    this.attempt += 1;
+    this.logger.debug(`MQTT reconnect attempt ${attempt + 1} in ${delay} ms`);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopping) this.client?.reconnect();

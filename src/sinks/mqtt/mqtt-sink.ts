@@ -12,7 +12,7 @@
  * template rendering in HA, and other consumers (Node-RED, InfluxDB's MQTT input) read them as they are.
  */
 import { meterIdentityOf } from "../../meter/meter-identity.js";
-import type { Snapshot } from "../../meter/snapshot.js";
+import type { Snapshot } from "../../model/snapshot.js";
 import { type AnnouncedStore, JsonFileAnnouncedStore } from "./announced-store.js";
 import {
   BRIDGE_ENTITIES,
@@ -23,7 +23,7 @@ import {
 } from "./diagnostics.js";
 import { DiscoveryPublisher } from "./discovery-publisher.js";
 import type { Cadence } from "./entity.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../../logging/logger.js";
 import { meterEntitiesOf } from "./meter-entities.js";
 import { MeterRegistry } from "./meter-registry.js";
 import type { ConnectionHandlers, OutgoingMessage } from "./mqtt-connection.js";

@@ -1,5 +1,5 @@
 /** The broker connection as the sink sees it, and how the sink's options become an MqttConnection. */
-import type { Logger } from "./logger.js";
+import type { Logger } from "../../logging/logger.js";
 import { type ConnectionHandlers, MqttConnection, type OutgoingMessage } from "./mqtt-connection.js";
 import type { ResolvedMqttSinkOptions } from "./options.js";
 import { OFFLINE, type Topics } from "./topics.js";

@@ -8,7 +8,7 @@
 import type { AnnouncedDevice, AnnouncedStore } from "./announced-store.js";
 import type { DeviceExtras, SensorComponent } from "./discovery.js";
 import type { DiscoveryPublisher } from "./discovery-publisher.js";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../../logging/logger.js";
 import type { PublishGate } from "./publish-gate.js";
 import type { SinkConnection } from "./sink-connection.js";
 import type { Topics } from "./topics.js";

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadOptions } from "../../../src/config/index.js";
 import { createLogger } from "../../../src/logging/logger.js";
 import { type Service, startService } from "../../../src/main.js";
-import type { Snapshot } from "../../../src/meter/snapshot.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
 import { type RunningSimulator, startSimulator } from "../../../src/simulator/index.js";
 import { waitUntil } from "../mqtt/mosquitto.js";
 

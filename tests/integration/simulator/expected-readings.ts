@@ -4,8 +4,8 @@
  * from the simulator's encoders, so that the round trip checks both sides.
  */
 import { expect } from "vitest";
-import type { Snapshot } from "../../../src/meter/snapshot.js";
-import { compareExact, type ExactNumber, exact } from "../../../src/obis/exact-number.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
+import { compareExact, type ExactNumber, exact } from "../../../src/model/exact-number.js";
 import type { FormatName, PushContext } from "../../../src/simulator/index.js";
 import { formatLocalIso } from "../../../src/simulator/local-time.js";
 

@@ -4,7 +4,7 @@
  * emits nothing wrong.
  */
 import { describe, expect, it } from "vitest";
-import { decodeBytes } from "../../../src/decoder.js";
+import { decodeBytes } from "../../../src/reader/decode-bytes.js";
 import { applyLinkFaults } from "../../../src/simulator/faults.js";
 import {
   createMeterState,

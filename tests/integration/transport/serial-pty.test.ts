@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { StreamDecoder } from "../../../src/meter/stream-decoder.js";
+import { StreamDecoder } from "../../../src/reader/stream-decoder.js";
 import {
   type RunningSimulator,
   SIMULATOR_DEFAULT_KEYS,
@@ -36,7 +36,7 @@ describe("SerialTransport on a pseudo-terminal", () => {
     const transport = new SerialTransport({
       path: link,
       format: SERIAL_PRESETS.mbus,
-      backoff: { initialMs: 100, maxMs: 200, jitter: 0 },
+      backoff: { initialMs: 100, maxMs: 200, random: () => 1 },
     });
     parts.push({ stop: () => transport.stop() });
     parts.push({ stop: () => bridge.stop() });
@@ -62,7 +62,7 @@ describe("SerialTransport on a pseudo-terminal", () => {
     const transport = new SerialTransport({
       path: "/dev/ttyE450-missing",
       format: SERIAL_PRESETS.mbus,
-      backoff: { initialMs: 20, maxMs: 40, jitter: 0 },
+      backoff: { initialMs: 20, maxMs: 40, random: () => 1 },
     });
     parts.push({ stop: () => transport.stop() });
     const reasons: string[] = [];

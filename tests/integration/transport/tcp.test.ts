@@ -45,7 +45,7 @@ describe("TcpTransport", () => {
     const transport = new TcpTransport({
       host: "127.0.0.1",
       port,
-      backoff: { initialMs: 20, maxMs: 100, jitter: 0 },
+      backoff: { initialMs: 20, maxMs: 100, random: () => 1 },
     });
     const received: number[] = [];
     const states: LinkState[] = [];
@@ -77,7 +77,7 @@ describe("TcpTransport", () => {
       host: "127.0.0.1",
       port,
       idleTimeoutMs: 100,
-      backoff: { initialMs: 20, jitter: 0 },
+      backoff: { initialMs: 20, random: () => 1 },
     });
     const reasons: string[] = [];
     transport.on("state", (state, reason) => state === "down" && reasons.push(reason ?? ""));
@@ -95,7 +95,7 @@ describe("TcpTransport", () => {
     const transport = new TcpTransport({
       host: "127.0.0.1",
       port,
-      backoff: { initialMs: 10, maxMs: 20, jitter: 0 },
+      backoff: { initialMs: 10, maxMs: 20, random: () => 1 },
     });
     const reasons: string[] = [];
     transport.on("state", (state, reason) => state === "down" && reasons.push(reason ?? ""));

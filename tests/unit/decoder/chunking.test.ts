@@ -3,7 +3,7 @@
  * the same snapshots and issues (ARCHITECTURE "Test kinds worth having").
  */
 import { describe, expect, it } from "vitest";
-import { StreamDecoder, type StreamEvent } from "../../../src/meter/stream-decoder.js";
+import { StreamDecoder, type StreamEvent } from "../../../src/reader/stream-decoder.js";
 import { caseBytes, caseKeys, REAL_FRAMES } from "../../helpers/real-frames.js";
 
 function decodeInChunks(bytes: Uint8Array, splits: readonly number[], options: object): StreamEvent[] {

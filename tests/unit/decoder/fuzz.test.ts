@@ -4,8 +4,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeBytes } from "../../../src/decoder.js";
-import { StreamDecoder } from "../../../src/meter/stream-decoder.js";
+import { decodeBytes } from "../../../src/reader/decode-bytes.js";
+import { StreamDecoder } from "../../../src/reader/stream-decoder.js";
 import { SeededStream } from "../../../src/simulator/random.js";
 import { caseBytes, caseKeys, REAL_FRAMES } from "../../helpers/real-frames.js";
 

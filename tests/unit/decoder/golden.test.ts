@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { snapshotToJson } from "../../../src/cli/snapshot-json.js";
-import { decodeBytes } from "../../../src/decoder.js";
+import { decodeBytes } from "../../../src/reader/decode-bytes.js";
 import { caseBytes, caseKeys, REAL_FRAMES } from "../../helpers/real-frames.js";
 
 const GOLDEN = fileURLToPath(new URL("../../fixtures/real-frames/decoded.golden.json", import.meta.url));

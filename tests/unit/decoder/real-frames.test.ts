@@ -1,6 +1,6 @@
 /** Every real frame decodes as its source states; rejections are rejected with the right reason. */
 import { describe, expect, it } from "vitest";
-import { decodeBytes } from "../../../src/decoder.js";
+import { decodeBytes } from "../../../src/reader/decode-bytes.js";
 import { crc16x25 } from "../../../src/framing/crc.js";
 import {
   caseBytes,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseReadoutDecimal } from "../../../src/iec62056/decimal.js";
-import { parseDecimal } from "../../../src/obis/exact-number.js";
+import { parseDecimal } from "../../../src/model/exact-number.js";
 
 describe("parseReadoutDecimal", () => {
   it("reads meter decimals exactly", () => {

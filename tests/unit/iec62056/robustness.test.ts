@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecodeError } from "../../../src/errors.js";
+import { DecodeError } from "../../../src/model/issue.js";
 import { crc16Arc } from "../../../src/framing/crc16-arc.js";
 import { createIec62056Framer, type Iec62056Frame } from "../../../src/framing/iec62056-21.js";
 import type { FramerOutput } from "../../../src/framing/types.js";

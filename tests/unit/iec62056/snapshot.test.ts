@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError } from "../../../src/errors.js";
+import { DecodeError } from "../../../src/model/issue.js";
 import {
   createIec62056Framer,
   type ReadoutFrame,
   type TelegramFrame,
 } from "../../../src/framing/iec62056-21.js";
 import { decodeIec62056Frame, readoutToSnapshot } from "../../../src/iec62056/snapshot.js";
-import type { Reading } from "../../../src/meter/snapshot.js";
-import { toDecimalString } from "../../../src/obis/exact-number.js";
+import type { Reading } from "../../../src/model/snapshot.js";
+import { toDecimalString } from "../../../src/model/exact-number.js";
 import { bytesOf, E350_READOUT, E360_TELEGRAM, type FixtureCase, fixture } from "./fixture-cases.js";
 
 function dataFrame(c: FixtureCase): ReadoutFrame | TelegramFrame {

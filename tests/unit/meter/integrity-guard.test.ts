@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type GuardLogger, IntegrityGuard } from "../../../src/meter/integrity-guard.js";
 import { JsonFileTotalsStore } from "../../../src/meter/json-file-totals-store.js";
-import type { Snapshot } from "../../../src/meter/snapshot.js";
+import type { Snapshot } from "../../../src/model/snapshot.js";
 import { MemoryTotalsStore, type TotalsStore } from "../../../src/meter/totals-store.js";
 import { numberReading, pushWith, textReading } from "../../fixtures/mqtt/e450-snapshots.js";
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EventBus } from "../../../src/meter/bus.js";
 import { IntegrityGuard } from "../../../src/meter/integrity-guard.js";
 import { MeterPipeline, type PipelineEvents } from "../../../src/meter/pipeline.js";
-import { StreamDecoder } from "../../../src/meter/stream-decoder.js";
+import { StreamDecoder } from "../../../src/reader/stream-decoder.js";
 import { MemoryTotalsStore } from "../../../src/meter/totals-store.js";
 import { createMeterState, generatePush, SIMULATOR_DEFAULT_KEYS } from "../../../src/simulator/index.js";
 import { type SerialFormat, SERIAL_PRESETS, Transport } from "../../../src/transport/transport.js";

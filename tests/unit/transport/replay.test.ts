@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeBytes } from "../../../src/decoder.js";
+import { decodeBytes } from "../../../src/reader/decode-bytes.js";
 import { captureBytes, parseHexText } from "../../../src/transport/capture-file.js";
 import { ReplayTransport } from "../../../src/transport/replay.js";
 import { caseBytes, REAL_FRAMES } from "../../helpers/real-frames.js";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { nominalStepMs, toEnergyIntervals, toHourly } from "../../../../src/analytics/series/resample.js";
-import type { Reading } from "../../../../src/analytics/series/types.js";
+import type { TimedValue } from "../../../../src/analytics/series/types.js";
 import { ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const utcCalendar = new ZonedCalendar("UTC");
 const T0 = Date.parse("2024-01-01T00:00:00Z");
 const Q = 15 * 60_000;
-const readings = (values: number[], step = Q): Reading[] =>
+const readings = (values: number[], step = Q): TimedValue[] =>
   values.map((value, i) => ({ timeMs: T0 + i * step, value }));
 
 describe("resampling to hourly energy", () => {
@@ -31,12 +31,12 @@ describe("resampling to hourly energy", () => {
 
   it("keeps an hour whose gap lies inside it, but never splits a difference across hours", () => {
     // 00:00 → 00:45 is one 45-minute difference inside hour 0: the hour total is still exact.
-    const inside: Reading[] = [T0, T0 + 3 * Q, T0 + 4 * Q].map((timeMs, i) => ({ timeMs, value: i }));
+    const inside: TimedValue[] = [T0, T0 + 3 * Q, T0 + 4 * Q].map((timeMs, i) => ({ timeMs, value: i }));
     expect(
       Array.from(toHourly(toEnergyIntervals(inside, "cumulative-kwh", Q).intervals, utcCalendar).kwh),
     ).toEqual([2]);
     // 00:45 → 01:30 spans the boundary: both hours are unknown.
-    const across: Reading[] = [0, 1, 2, 3, 6, 7, 8].map((q, i) => ({ timeMs: T0 + q * Q, value: i }));
+    const across: TimedValue[] = [0, 1, 2, 3, 6, 7, 8].map((q, i) => ({ timeMs: T0 + q * Q, value: i }));
     const hourly = toHourly(toEnergyIntervals(across, "cumulative-kwh", Q).intervals, utcCalendar);
     expect(Array.from(hourly.kwh).map(Number.isNaN)).toEqual([true, true]);
   });

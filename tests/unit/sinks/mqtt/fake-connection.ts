@@ -1,6 +1,6 @@
 import type { ConnectionHandlers, OutgoingMessage } from "../../../../src/sinks/mqtt/mqtt-connection.js";
 import type { MqttSinkDependencies, SinkConnection } from "../../../../src/sinks/mqtt/mqtt-sink.js";
-import type { Logger } from "../../../../src/sinks/mqtt/logger.js";
+import type { Logger } from "../../../../src/logging/logger.js";
 
 /** Records what the sink publishes; connects synchronously on start(). */
 export class FakeConnection implements SinkConnection {

@@ -3,10 +3,10 @@
  * reassembly, deciphering and layout decoding. `e450 decode`, the tests and the benchmarks use it;
  * the live service feeds the same StreamDecoder chunk by chunk.
  */
-import { unframedApdu } from "./dlms/wrapper.js";
-import type { Issue } from "./errors.js";
-import type { Snapshot } from "./meter/snapshot.js";
-import { type StreamDecoderOptions, StreamDecoder } from "./meter/stream-decoder.js";
+import { unframedApdu } from "../dlms/wrapper.js";
+import type { Issue } from "../model/issue.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { type StreamDecoderOptions, StreamDecoder } from "./stream-decoder.js";
 
 export type DecodeOptions = StreamDecoderOptions;
 

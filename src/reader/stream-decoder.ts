@@ -4,7 +4,7 @@
  *
  *   chunks → auto-detected framer (HDLC | M-Bus | IEC 62056-21) → segment joiners → GBT → push decoder
  */
-import { DecodeError, type Issue } from "../errors.js";
+import { DecodeError, type Issue } from "../model/issue.js";
 import { AutoFramer, type Candidate } from "../framing/auto.js";
 import { HdlcFramer } from "../framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../framing/hdlc-reassembly.js";
@@ -15,10 +15,10 @@ import { MbusSegmentJoiner } from "../framing/mbus-reassembly.js";
 import type { Framer } from "../framing/types.js";
 import { GBT_TAG, type GbtResult, GbtReassembler, parseGbtBlock } from "../dlms/gbt.js";
 import { cipherHeader, decodePush, type PushOptions } from "../dlms/push.js";
-import { hex } from "../dlms/axdr.js";
+import { hex } from "../model/bytes.js";
 import { decodeIec62056Frame } from "../iec62056/snapshot.js";
-import { FrameCounterTracker } from "./frame-counter.js";
-import type { Snapshot } from "./snapshot.js";
+import { FrameCounterTracker } from "../dlms/frame-counter.js";
+import type { Snapshot } from "../model/snapshot.js";
 import { DecoderStats } from "./stats.js";
 
 export type Protocol = "auto" | LinkProtocol;

@@ -3,7 +3,7 @@
  * a wrong key told apart from line noise and said once, and every rejection counted by reason.
  */
 import { describe, expect, it } from "vitest";
-import { StreamDecoder, type StreamEvent } from "../../../src/meter/stream-decoder.js";
+import { StreamDecoder, type StreamEvent } from "../../../src/reader/stream-decoder.js";
 import { createMeterState, generatePush, SIMULATOR_DEFAULT_KEYS } from "../../../src/simulator/index.js";
 import { caseBytes, REAL_FRAMES } from "../../helpers/real-frames.js";
 

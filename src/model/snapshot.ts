@@ -1,4 +1,4 @@
-import type { ExactNumber } from "../obis/exact-number.js";
+import type { ExactNumber } from "./exact-number.js";
 
 /** A value as the meter stated it: an exact number with its unit, a text, or a local date-time. */
 export type ReadingValue =
