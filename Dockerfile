@@ -23,8 +23,8 @@ ARG BUILD_VERSION=0.1.0
 
 WORKDIR /opt/e450
 COPY package.json package-lock.json ./
-# Production dependencies only. serialport (@serialport/bindings-cpp) and better-sqlite3 are native;
-# --build-from-source compiles them against musl (the prebuilt binaries target glibc, or miss arm64
+# Production dependencies only. serialport (@serialport/bindings-cpp) is native;
+# --build-from-source compiles it against musl (the prebuilt binaries target glibc, or miss arm64
 # musl), with the compilers installed and removed in this one RUN so no layer keeps them
 # (same approach as zigbee2mqtt/hassio-zigbee2mqtt and hassio-addons/addon-node-red).
 RUN apk add --no-cache nodejs npm \
@@ -43,7 +43,9 @@ ENV NODE_ENV=production
 HEALTHCHECK --interval=1m --timeout=5s --start-period=1m --start-interval=5s --retries=3 \
     CMD ["/usr/bin/e450-healthcheck"]
 
-# The new builder no longer infers these (research ha-addon-conventions.md §2 "Base image").
+# Without the retired builder nothing adds these: io.hass.version/type/arch are required when building
+# with plain Docker (developers.home-assistant.io docs/apps/configuration.md "App Dockerfile"; blog
+# 2026-04-02 "builder-migration").
 LABEL \
     io.hass.name="E450 smart meter" \
     io.hass.description="Reads a Landis+Gyr E450 electricity meter and publishes its readings to Home Assistant over MQTT" \

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `e450` command: one sub-command per module under cli/, loaded on demand to keep start-up fast. */
+import { failUsage, nearest, parseCommandArgs } from "./cli/args.js";
+
 type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> };
 
 const COMMANDS: Record<string, Command> = {
@@ -21,21 +23,38 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
-  const [name, ...rest] = process.argv.slice(2);
-  if (name === undefined || name === "--help" || name === "-h") {
+  const argv = process.argv.slice(2);
+  // Options before the command are the dispatcher's own; everything after it belongs to the command.
+  const at = argv.findIndex((argument) => !argument.startsWith("-"));
+  const own = parseCommandArgs("e450", at === -1 ? argv : argv.slice(0, at), {
+    options: { help: { type: "boolean", short: "h" } },
+  });
+  if (!own.ok) {
+    process.exitCode = failUsage(own.message, usage());
+    return;
+  }
+  const name = at === -1 ? undefined : argv[at];
+  if (name === undefined || own.values.help) {
     process.stdout.write(usage());
-    process.exitCode = name === undefined ? 2 : 0;
+    process.exitCode = own.values.help ? 0 : 2;
     return;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`e450: unknown command "${name}"\n\n${usage()}`);
-    process.exitCode = 2;
+    const guess = nearest(name, Object.keys(COMMANDS));
+    const hint = guess === undefined ? "" : ` (did you mean ${guess}?)`;
+    process.exitCode = failUsage(`e450: unknown command "${name}"${hint}`, usage());
     return;
   }
+  const rest = argv.slice(at + 1);
   const module = await command.load();
   process.exitCode = await module.main(rest);
 }
+
+// A reader that went away (`e450 run | head`) is not a reason to crash: the rest is just not shown.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 
 main().catch((error: unknown) => {
   process.stderr.write(`e450: ${error instanceof Error ? error.message : String(error)}\n`);

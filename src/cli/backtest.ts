@@ -1,9 +1,9 @@
 /**
  * `e450 backtest`: replays consumption CSV files through the forecast and the anomaly detectors as
- * they run live (no look-ahead) and prints their metrics beside the named baselines (issue 4).
+ * they run live (no look-ahead; rolling-origin evaluation as in Hyndman & Athanasopoulos, FPP3 §5.10)
+ * and prints their metrics beside the named baselines.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import {
   renderTable,
   FORECAST_CSV_HEADER,
@@ -14,6 +14,7 @@ import { runBacktest } from "../analytics/backtest/run.js";
 import { InputError, loadReadings, type CsvSource } from "../analytics/io/load.js";
 import { VALUE_KINDS, type ValueKind } from "../analytics/series/types.js";
 import { ZonedCalendar } from "../time/zoned.js";
+import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
 
 const USAGE = `usage: e450 backtest --input FILE… --kind KIND [options]
 
@@ -28,6 +29,19 @@ const USAGE = `usage: e450 backtest --input FILE… --kind KIND [options]
   --format json|table    output format (default: table)
 `;
 
+const OPTIONS = {
+  input: { type: "string", multiple: true },
+  kind: { type: "string" },
+  column: { type: "string", multiple: true },
+  "export-column": { type: "string", multiple: true },
+  timezone: { type: "string" },
+  "forecasts-out": { type: "string" },
+  "anomalies-out": { type: "string" },
+  "inject-faults": { type: "string" },
+  format: { type: "string", default: "table" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 interface Options {
   readonly inputs: string[];
   readonly kind: ValueKind;
@@ -41,9 +55,12 @@ interface Options {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // "--input a.csv b.csv": files after the first arrive as positionals.
+  const args = parseCommandArgs("e450 backtest", argv, { options: OPTIONS, allowPositionals: true });
+  if (!args.ok) return failUsage(args.message, USAGE);
   let options: Options | "help";
   try {
-    options = parseOptions(argv);
+    options = parseOptions(args.values, args.positionals);
   } catch (error) {
     process.stderr.write(`e450 backtest: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -64,26 +81,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parseOptions(argv: string[]): Options | "help" {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      input: { type: "string", multiple: true },
-      kind: { type: "string" },
-      column: { type: "string", multiple: true },
-      "export-column": { type: "string", multiple: true },
-      timezone: { type: "string" },
-      "forecasts-out": { type: "string" },
-      "anomalies-out": { type: "string" },
-      "inject-faults": { type: "string" },
-      format: { type: "string", default: "table" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+function parseOptions(values: ArgValues<typeof OPTIONS>, positionals: string[]): Options | "help" {
   if (values.help) return "help";
   const problems: string[] = [];
-  // "--input a.csv b.csv": files after the first arrive as positionals.
   const inputs = [...(values.input ?? []), ...positionals];
   if (inputs.length === 0) problems.push("--input: at least one CSV file is required");
   const kind = values.kind as ValueKind | undefined;

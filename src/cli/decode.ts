@@ -1,14 +1,14 @@
 /**
- * `e450 decode`: decode a captured byte stream and print one JSON document (the contract other
- * checks rely on, issue 2) or a table. Exit 0 with at least one snapshot, 1 with none, 2 on misuse.
+ * `e450 decode`: decode a captured byte stream and print one JSON document (a stable contract:
+ * scripts and the golden decode test compare it field by field) or a table. Exit 0 with at least one snapshot, 1 with none, 2 on misuse.
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { decodeBytes } from "../reader/decode-bytes.js";
 import { LAYOUT_NAMES } from "../dlms/layouts/detect.js";
 import type { Snapshot } from "../model/snapshot.js";
 import type { Protocol } from "../reader/stream-decoder.js";
 import { captureBytes, parseHexText } from "../transport/capture-file.js";
+import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
 import { snapshotToJson } from "./snapshot-json.js";
 import { formatTable } from "./table.js";
 
@@ -19,12 +19,25 @@ const USAGE = `usage: e450 decode [--hex HEX | --file PATH | < stdin] [--key HEX
 
 const PROTOCOLS: readonly Protocol[] = ["auto", "hdlc", "mbus", "iec62056-21"];
 
+const OPTIONS = {
+  hex: { type: "string" },
+  file: { type: "string" },
+  key: { type: "string" },
+  "auth-key": { type: "string" },
+  layout: { type: "string", default: "auto" },
+  protocol: { type: "string", default: "auto" },
+  format: { type: "string", default: "json" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  const args = parseCommandArgs("e450 decode", argv, { options: OPTIONS });
+  if (!args.ok) return failUsage(args.message, USAGE);
   let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseOptions(argv);
+    parsed = parseOptions(args.values);
   } catch (error) {
     process.stderr.write(`e450 decode: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -55,21 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   return result.snapshots.length > 0 ? 0 : 1;
 }
 
-function parseOptions(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      hex: { type: "string" },
-      file: { type: "string" },
-      key: { type: "string" },
-      "auth-key": { type: "string" },
-      layout: { type: "string", default: "auto" },
-      protocol: { type: "string", default: "auto" },
-      format: { type: "string", default: "json" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+function parseOptions(values: ArgValues<typeof OPTIONS>) {
   if (values.hex !== undefined && values.file !== undefined)
     throw new UsageError("give --hex or --file, not both");
   if (!(LAYOUT_NAMES as readonly string[]).includes(values.layout)) {

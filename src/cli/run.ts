@@ -2,7 +2,7 @@
  * `e450 run`: the service. Exits 1 with every configuration problem listed, 0 after a clean SIGTERM
  * or SIGINT, and 1 on a fatal error so the Supervisor's watchdog restarts it.
  */
-import { parseArgs } from "node:util";
+import { CONFIG_FLAG_OPTIONS } from "../config/cli-flags.js";
 import {
   CONFIG_FLAGS_USAGE,
   createRedactor,
@@ -12,7 +12,8 @@ import {
   parseConfigFlags,
 } from "../config/index.js";
 import { createLogger } from "../logging/logger.js";
-import { startService } from "../main.js";
+import type { Service } from "../main.js";
+import { failUsage, parseCommandArgs } from "./args.js";
 import { formatLiveLine } from "./live-printer.js";
 
 const USAGE = `usage: e450 run [--config FILE] [--mqtt URL] [--data-dir DIR]
@@ -24,21 +25,17 @@ With no configuration it reads the built-in virtual E450 and prints live reading
 /** A clean stop must not hang on a broker or a port: past this, exit anyway. */
 const STOP_TIMEOUT_MS = 5_000;
 
+const OPTIONS = { ...CONFIG_FLAG_OPTIONS, help: { type: "boolean", short: "h" } } as const;
+
 export async function main(argv: string[]): Promise<number> {
-  const flags = parseConfigFlags(argv);
-  if (!flags.ok) {
-    process.stderr.write(`e450 run: ${flags.problems.map(formatProblem).join("\n")}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values } = parseArgs({
-    args: [...flags.rest],
-    strict: false,
-    options: { help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
+  const args = parseCommandArgs("e450 run", argv, { options: OPTIONS });
+  if (!args.ok) return failUsage(args.message, USAGE);
+  if (args.values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
+  const flags = parseConfigFlags(args.values);
+  if (!flags.ok) return failUsage(`e450 run: ${flags.problems.map(formatProblem).join("; ")}`, USAGE);
   const loaded = await loadOptions(flags.flags);
   if (!loaded.ok) {
     process.stderr.write(`${describeLoadFailure(loaded)}\n`);
@@ -49,8 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger(options.logLevel, redactor.text);
   logger.info(`e450 starting (options: ${describeSource(options.source)}, data in ${options.dataDir})`);
 
-  let service: Awaited<ReturnType<typeof startService>>;
+  let service: Service;
   try {
+    // Loaded only now: a mistyped option is refused without loading the whole service first.
+    const { startService } = await import("../main.js");
     service = await startService(options, logger, {
       onSnapshot: (snapshot) => process.stdout.write(`${formatLiveLine(snapshot)}\n`),
     });

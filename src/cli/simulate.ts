@@ -2,7 +2,6 @@
  * `e450 simulate`: serves the virtual E450 over TCP, or prints one push (`--once`). Keys given on the
  * command line are used, never echoed (ARCHITECTURE §9).
  */
-import { parseArgs } from "node:util";
 import {
   FORMAT_NAMES,
   FORMATS,
@@ -16,6 +15,7 @@ import {
   startSimulator,
 } from "../simulator/index.js";
 import { type PtyBridge, startPtyBridge } from "../simulator/pty.js";
+import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
 
 const USAGE = `usage: e450 simulate [options]
 
@@ -79,7 +79,7 @@ interface Settings {
   hex: boolean;
 }
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+type Values = ArgValues<typeof OPTIONS>;
 
 /** Reads every option, collecting every problem instead of stopping at the first (ARCHITECTURE §7). */
 function readSettings(values: Values): { settings: Settings; problems: string[] } {
@@ -215,15 +215,9 @@ async function serve(settings: Settings): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values: Values;
-  try {
-    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    process.stderr.write(
-      `e450 simulate: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`,
-    );
-    return 2;
-  }
+  const args = parseCommandArgs("e450 simulate", argv, { options: OPTIONS });
+  if (!args.ok) return failUsage(args.message, USAGE);
+  const { values } = args;
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -19,7 +19,7 @@ interface SchemaNode {
 }
 
 /** "/scaler_overrides/1/obis" → "scaler_overrides[1].obis" (the spelling of config.yaml's YAML). */
-export function optionPath(instancePath: string, child?: string): string {
+function optionPath(instancePath: string, child?: string): string {
   const segments = instancePath.split("/").slice(1);
   if (child !== undefined) segments.push(child);
   let path = "";
@@ -30,7 +30,7 @@ export function optionPath(instancePath: string, child?: string): string {
   return path === "" ? "(options)" : path;
 }
 
-export function expectedOf(schema: SchemaNode): string {
+function expectedOf(schema: SchemaNode): string {
   if (schema["x-expected"] !== undefined) return schema["x-expected"];
   if (schema.enum !== undefined)
     return `one of ${schema.enum.map((value) => JSON.stringify(value)).join(", ")}`;
@@ -59,7 +59,7 @@ export function expectedOf(schema: SchemaNode): string {
 }
 
 /** What was found, without ever echoing a secret. */
-export function describeFound(value: unknown, secret: boolean): string {
+function describeFound(value: unknown, secret: boolean): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a group of options";

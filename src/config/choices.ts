@@ -11,19 +11,23 @@ export const PROTOCOLS = ["auto", "hdlc-dlms", "mbus-dlms", "iec62056-21", "p1"]
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /**
- * Serial speeds seen on E450 deployments (research e450-protocols.md §1): 2400 Bd on the M-Bus
- * customer interface, 9600 Bd on the optical port (Wiener Netze, Burgenland), 300 Bd for the
- * IEC 62056-21 sign-on; 115200 for P1 readers. Strings, because the Supervisor's `list(...)` type
- * stores the chosen entry as a string.
+ * Serial speeds seen on E450 deployments: 2400 Bd on the M-Bus customer interface
+ * (scs/smartmeter-datacollector lge450.py), 9600 Bd on the optical port (Wiener Netze:
+ * bernikr/esphome-wienernetze-smartmeter; Burgenland: tosog/nbsm), 300 Bd for the IEC 62056-21
+ * sign-on (§6.3.1) and up to 19200 after it; 115200 for DSMR 5 P1 ports. Strings, because the
+ * Supervisor's `list(...)` type stores the chosen entry as a string.
  */
 export const BAUD_RATES = ["auto", "300", "600", "1200", "2400", "4800", "9600", "19200", "115200"] as const;
 export type BaudRateChoice = (typeof BAUD_RATES)[number];
 
-/** Data bits, parity, stop bits. M-Bus CII: 8E1 (IEC 13757-2 requires even parity); optical: 8N1; 62056-21: 7E1. */
+/**
+ * Data bits, parity, stop bits. M-Bus CII: 8E1 (EN 13757-2 characters carry even parity); optical:
+ * 8N1; IEC 62056-21: 7E1.
+ */
 export const SERIAL_FORMATS = ["auto", "8N1", "8E1", "7E1"] as const;
 export type SerialFormatChoice = (typeof SERIAL_FORMATS)[number];
 
-/** How the values in a push are laid out (research e450-protocols.md §2.1–2.4). */
+/** How the values in a push are laid out; src/dlms/layouts/ names the source of each. */
 export const LAYOUTS = [
   "auto",
   "swiss-push-list",

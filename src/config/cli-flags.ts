@@ -1,6 +1,7 @@
 /**
- * The option flags every `e450` command that reads the configuration accepts. Other arguments are
- * handed back untouched, so each command parses its own flags after these.
+ * The option flags every `e450` command that reads the configuration accepts. The command parses them
+ * strictly together with its own flags (cli/args.ts, spreading CONFIG_FLAG_OPTIONS into its options);
+ * this module checks the values and names them as loadOptions wants them.
  */
 import type { ConfigProblem } from "./problems.js";
 
@@ -18,46 +19,36 @@ export const CONFIG_FLAGS_USAGE = `  --config FILE     options as YAML or JSON, 
   --data-dir DIR    folder for persistent state (default: /data in the add-on, ./.data otherwise)
 `;
 
-const FLAG_NAMES = { "--config": "configFile", "--mqtt": "mqttUrl", "--data-dir": "dataDir" } as const;
-const EXPECTED = { "--config": "a file path", "--mqtt": "a URL", "--data-dir": "a folder path" } as const;
+/** The flags as `node:util` parseArgs options. */
+export const CONFIG_FLAG_OPTIONS = {
+  config: { type: "string" },
+  mqtt: { type: "string" },
+  "data-dir": { type: "string" },
+} as const;
+
+/** What parseArgs hands back for CONFIG_FLAG_OPTIONS. */
+export type ConfigFlagValues = { readonly [Name in keyof typeof CONFIG_FLAG_OPTIONS]?: string | undefined };
+
+const FLAG_KEYS = { config: "configFile", mqtt: "mqttUrl", "data-dir": "dataDir" } as const;
+const EXPECTED = { config: "a file path", mqtt: "a URL", "data-dir": "a folder path" } as const;
 
 export type ConfigFlagsResult =
-  | { readonly ok: true; readonly flags: ConfigFlags; readonly rest: readonly string[] }
+  | { readonly ok: true; readonly flags: ConfigFlags }
   | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
-/** Accepts `--flag value` and `--flag=value`; a flag given twice is an error rather than a silent pick. */
-export function parseConfigFlags(argv: readonly string[]): ConfigFlagsResult {
+/**
+ * Turns the parsed flag values into ConfigFlags. An empty value (`--config=`) is refused: it would
+ * otherwise quietly mean "not given" and start the built-in virtual meter.
+ */
+export function parseConfigFlags(values: ConfigFlagValues): ConfigFlagsResult {
   const flags: { -readonly [K in keyof ConfigFlags]: string } = {};
-  const rest: string[] = [];
   const problems: ConfigProblem[] = [];
-  for (let index = 0; index < argv.length; index++) {
-    const argument = argv[index] ?? "";
-    const [name, inline] = splitFlag(argument);
-    if (!isConfigFlag(name)) {
-      rest.push(argument);
-      continue;
-    }
-    const value = inline ?? argv[index + 1];
-    if (inline === undefined) index++;
-    if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
-      problems.push({ path: name, message: `expected ${EXPECTED[name]} after ${name}` });
-      if (value?.startsWith("--")) index--;
-      continue;
-    }
-    const key = FLAG_NAMES[name];
-    if (flags[key] !== undefined) problems.push({ path: name, message: "given more than once" });
-    flags[key] = value;
+  for (const name of Object.keys(FLAG_KEYS) as (keyof typeof FLAG_KEYS)[]) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (value.trim() === "")
+      problems.push({ path: `--${name}`, message: `expected ${EXPECTED[name]} after --${name}` });
+    else flags[FLAG_KEYS[name]] = value;
   }
-  return problems.length === 0 ? { ok: true, flags, rest } : { ok: false, problems };
-}
-
-function splitFlag(argument: string): [string, string | undefined] {
-  const equals = argument.indexOf("=");
-  return argument.startsWith("--") && equals > 0
-    ? [argument.slice(0, equals), argument.slice(equals + 1)]
-    : [argument, undefined];
-}
-
-function isConfigFlag(name: string): name is keyof typeof FLAG_NAMES {
-  return Object.hasOwn(FLAG_NAMES, name);
+  return problems.length === 0 ? { ok: true, flags } : { ok: false, problems };
 }

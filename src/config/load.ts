@@ -13,11 +13,11 @@ import { readOptionsDocument } from "./read-document.js";
 import { resolveOptions } from "./resolve.js";
 import { validateOptions } from "./validate.js";
 
-export const ADDON_OPTIONS_FILE = "/data/options.json";
-/** /data persists across restarts and updates and is part of backups (DEV docs/apps/configuration.md). */
-export const ADDON_DATA_DIR = "/data";
+const ADDON_OPTIONS_FILE = "/data/options.json";
+/** The app's persistent volume, kept in backups (developers.home-assistant.io docs/apps/configuration.md). */
+const ADDON_DATA_DIR = "/data";
 /** Relative to the working directory; .gitignore lists it. */
-export const PLAIN_DATA_DIR = ".data";
+const PLAIN_DATA_DIR = ".data";
 
 export interface LoadOptionsRequest extends ConfigFlags {
   /** Where the Supervisor's options file is looked for; tests point it elsewhere. */

@@ -24,7 +24,7 @@ const KEY_PATTERN = "^[0-9A-Fa-f]{32}$";
 const KEY_EXPECTED = "32 hexadecimal digits (16 bytes)";
 
 /** A full OBIS code "A-B:C.D.E" with an optional ".F" or "*F"; each group ≤ 255 is checked in rules.ts. */
-export const OBIS_PATTERN = "^\\d{1,3}-\\d{1,3}:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:[.*]\\d{1,3})?$";
+const OBIS_PATTERN = "^\\d{1,3}-\\d{1,3}:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:[.*]\\d{1,3})?$";
 const OBIS_EXPECTED = 'a full OBIS code such as "1-0:31.7.0"';
 
 /**
@@ -110,7 +110,8 @@ export const OPTIONS_SCHEMA = {
       default: "homeassistant",
     },
     base_topic: { type: "string", pattern: TOPIC_PATTERN, "x-expected": TOPIC_EXPECTED, default: "e450" },
-    // The recorder keeps every state change; one every 1–5 s bloats the database (issue 3).
+    // The recorder keeps every state change; one every 1–5 s bloats its database
+    // (home-assistant/core#81659; the DSMR integration got "time between updates" for it, PR #43057).
     publish_interval: { type: "integer", minimum: 1, maximum: 3600, default: 10 },
     offline_after_missed_pushes: { type: "integer", minimum: 2, maximum: 100, default: 3 },
     // 3 × 25 A × 230 V = 17.25 kW, the most common main fuse in CH/AT homes.

@@ -15,7 +15,7 @@ export function formatProblem(problem: ConfigProblem): string {
   return `${problem.path}: ${problem.message}`;
 }
 
-export function describeSource(source: OptionsSource): string {
+function describeSource(source: OptionsSource): string {
   switch (source.kind) {
     case "addon":
       return `the add-on options (${source.file})`;

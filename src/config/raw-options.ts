@@ -28,7 +28,7 @@ export interface RawMqttOptions {
   tls_insecure?: boolean;
 }
 
-export interface RawScalerOverride {
+interface RawScalerOverride {
   obis: string;
   scaler: number;
 }

@@ -9,7 +9,7 @@ import type { MqttBroker, MqttTarget, TlsSettings } from "./options.js";
 import { redactText } from "./redact.js";
 import { Secret } from "./secret.js";
 
-export const SUPERVISOR_URL = "http://supervisor";
+const SUPERVISOR_URL = "http://supervisor";
 
 export type SupervisorErrorCode =
   | "no-token" // SUPERVISOR_TOKEN missing: not running as an add-on, or the run script lacks with-contenv

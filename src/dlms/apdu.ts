@@ -1,9 +1,11 @@
 /**
- * Data-Notification (xDLMS tag 0x0F; Green Book §9.3.9; e450-protocols.md §6):
+ * Data-Notification (xDLMS tag 0x0F; Green Book §9.3.9):
  *
  *   0F | long-invoke-id-and-priority (4) | date-time: 00 absent, or 0C + 12 bytes | body: one Data
  *
- * The optional date-time is an octet-string written without its 09 tag; a few meters add the tag.
+ * The optional date-time is an octet-string written without its 09 tag (pwitab/dlms-cosem
+ * tests/test_xdlms/test_data_notification.py; esphome dlms_meter.cpp checks payload[5] == 0x0C);
+ * a few meters add the tag.
  */
 import { DecodeError } from "../model/issue.js";
 import { hex } from "../model/bytes.js";

@@ -1,7 +1,7 @@
 /**
- * A-XDR decoding of DLMS `Data` (IEC 62056-6-2 / DLMS Green Book §9.5; tag table in
- * ../shared/research/e450-protocols.md §7). Integers wider than 32 bits stay bigint so that long64
- * energy registers (E570) keep every digit.
+ * A-XDR decoding of DLMS `Data` (IEC 62056-6-2 / DLMS Green Book §9.5, whose Data CHOICE numbers the
+ * tags). Integers wider than 32 bits stay bigint so that long64 energy registers (E570, in
+ * scs/smartmeter-datacollector tests/testdata/lg_e570.py) keep every digit.
  */
 import { hex } from "../model/bytes.js";
 import { DecodeError } from "../model/issue.js";
@@ -21,7 +21,7 @@ export type DlmsData =
   | { readonly type: "float"; readonly value: number }
   | { readonly type: "date-time" | "date" | "time"; readonly bytes: Uint8Array };
 
-export enum Tag {
+enum Tag {
   Null = 0x00,
   Array = 0x01,
   Structure = 0x02,
@@ -179,7 +179,7 @@ export function decodeData(reader: Reader, depth = 0): DlmsData {
 
 /**
  * Landis+Gyr ZMF100 firmware writes the OBIS code that opens a register structure as `06 09` instead
- * of `09 06` (octet-string, 6 bytes) — e450-protocols.md §9.4, esphome-libs/dlms_parser
+ * of `09 06` (octet-string, 6 bytes) — esphome-libs/dlms_parser
  * tests/expected/hdlc_landis_gyr_zmf100.h. Read as written, 06 is a double-long-unsigned and the rest
  * of the push derails. Taken as the quirk only where it cannot be a real value: first in a structure,
  * followed by six bytes that form a plausible OBIS code (A ≤ 15, F = 255).
@@ -214,14 +214,4 @@ function readInteger(reader: Reader, width: number, signed: boolean): bigint {
 
 function copy(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer;
-}
-
-/** Decodes one complete Data value that must fill `bytes` exactly. */
-export function decodeDataExactly(bytes: Uint8Array): DlmsData {
-  const reader = new Reader(bytes);
-  const data = decodeData(reader);
-  if (reader.remaining !== 0) {
-    throw new DecodeError("malformed", `${reader.remaining} unexpected byte(s) after the data`);
-  }
-  return data;
 }

@@ -1,13 +1,14 @@
 /**
  * general-glo-ciphering (0xDB) and general-ded-ciphering (0xDC) with AES-128-GCM (Green Book
- * §9.2.7.2.4; e450-protocols.md §5):
+ * §9.2.7.2.4):
  *
  *   DB | 08 system-title | length | SC | FC(4) | ciphertext | [tag 12]
  *
  * SC: bits 0–3 suite (0 and 1 use AES-GCM-128), 0x10 authenticated, 0x20 encrypted. IV = system
- * title ‖ frame counter; AAD = SC ‖ AK. Some operators publish only the encryption key, so without an
- * authentication key the tag is skipped and the payload deciphered as AES-CTR from counter block
- * IV ‖ 00000002, which is what GCM does internally (NIST SP 800-38D §7.2).
+ * title ‖ frame counter; AAD = SC ‖ AK. Some operators publish only the encryption key (Netz
+ * Burgenland: tosog/nbsm nbsm.py needs no authentication key), so without an authentication key the
+ * tag is skipped and the payload deciphered as AES-CTR from counter block IV ‖ 00000002, which is
+ * what GCM does internally (NIST SP 800-38D §7.2).
  */
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { DecodeError } from "../model/issue.js";
@@ -15,7 +16,7 @@ import { Reader } from "./axdr.js";
 
 export const GLO_CIPHERING = 0xdb;
 export const DED_CIPHERING = 0xdc;
-export const TAG_LENGTH = 12;
+const TAG_LENGTH = 12;
 
 export interface CipheredApdu {
   readonly systemTitle: Uint8Array;

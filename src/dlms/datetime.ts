@@ -2,7 +2,8 @@
  * COSEM date-time, 12 bytes (Blue Book §4.1.6.1): year u16, month, day, weekday, hour, minute,
  * second, hundredths, deviation i16 (minutes; 0x8000 = not specified), clock status.
  * E450 clocks carry status 0x81/0x01 — the "invalid value" bit is always set — and no deviation, so
- * the status is ignored and the time is read as local time (e450-protocols.md §6, observed).
+ * the status is ignored and the time is read as local time. Seen in every E450 capture with a clock
+ * value (scs/smartmeter-datacollector lg_e450.py, rddl-network/EnergyAgent; tests/fixtures/real-frames).
  */
 export interface CosemDateTime {
   /** ISO 8601 local date-time without offset, e.g. "2026-05-04T11:39:21". */

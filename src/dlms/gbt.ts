@@ -1,6 +1,7 @@
 /**
- * General Block Transfer reassembly (DLMS Green Book §9.1.4.6.12; e450-protocols.md §3): E450s split
- * long pushes into GBT blocks, one per HDLC frame:
+ * General Block Transfer reassembly (DLMS Green Book §9.1.4.6.12). E450s split long pushes into GBT
+ * blocks, one per HDLC frame, and never use HDLC segmentation (scs/smartmeter-datacollector
+ * tests/testdata/lg_e450.py, esphome-libs/dlms_parser tests/dumps/hdlc_landis_gyr_e450.log):
  *
  *   E0 | block-control (b7 last, b6 streaming, b0–5 window) | block-number u16 | ack u16 | length | data
  *
@@ -90,7 +91,12 @@ export class GbtReassembler {
     return results;
   }
 
-  /** Drops a push whose next block is overdue; call on every tick of the clock. */
+  /** When the push in progress is overdue (expire() then drops it); null while none is pending. */
+  get deadline(): number | null {
+    return this.pending ? this.lastBlockAt + this.timeoutMs + 1 : null;
+  }
+
+  /** Drops a push whose next block is overdue; call at `deadline`. */
   expire(now: number): GbtResult[] {
     if (!this.pending || now - this.lastBlockAt <= this.timeoutMs) return [];
     return [

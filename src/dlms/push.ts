@@ -26,7 +26,7 @@ export interface PushOptions extends Keys {
   readonly scalerOverrides?: ReadonlyMap<string, number>;
 }
 
-export interface CipherInfo {
+interface CipherInfo {
   readonly systemTitle: string;
   readonly frameCounter: number;
   readonly securityControl: number;

@@ -1,12 +1,14 @@
 /**
  * Turns raw registers into readings with exact scaled values. Scaler precedence: the user's
  * per-register override, then the scaler_unit the meter sent, then — for Landis+Gyr pushes, which
- * never send one (e450-protocols.md §2) — the E450 register defaults from the OBIS registry
- * (current ×0.01 A, power factor ×0.001). Other meters' unscaled values stay raw, without a unit.
+ * never send one (no public E450 capture carries a scaler_unit) — the E450 register defaults from the
+ * OBIS registry (current ×0.01 A, power factor ×0.001, as scs/smartmeter-datacollector cosem.py
+ * DEFAULT_REGISTER_MAP has them). Other meters' unscaled values stay raw, without a unit.
  *
- * Volts: the E450 sends integer volts, the E360 0.1 V, and neither says so (gotcha §9.3; amsreader
- * gh949 shows 23.4 V). Mains voltage lies between 100 and 500 V, so a raw phase voltage above 1000
- * can only be decivolts; the whole push then uses scaler −1.
+ * Volts: the E450 sends integer volts, the E360 0.1 V, and neither says so (scs/smartmeter-datacollector
+ * lge360.py scales E360 volts by 0.1; UtilitechAS/amsreader-firmware#949 shows an E450's 234 V as
+ * 23.4 V). Mains voltage lies between 100 and 500 V, so a raw phase voltage above 1000 can only be
+ * decivolts; the whole push then uses scaler −1.
  */
 import { exact } from "../model/exact-number.js";
 import { type ObisCode, formatObis } from "../obis/obis.js";

@@ -1,7 +1,7 @@
 /**
  * CRC-16/ARC, the checksum that closes a P1/DSMR telegram (`!XXXX`): reflected polynomial 0x8005
  * (0xA001), init 0, no final xor, over every byte from '/' up to and including '!' (DSMR P1 companion
- * standard 5.0.2 §6.2; e450-protocols.md §1.3). Check value for "123456789" is 0xBB3D.
+ * standard 5.0.2 §6.2). Check value for "123456789" is 0xBB3D.
  */
 import { buildReflectedTable } from "./crc.js";
 

@@ -37,7 +37,7 @@ export class HdlcSegmentJoiner {
   }
 }
 
-export function stripLlc(info: Uint8Array): Uint8Array {
+function stripLlc(info: Uint8Array): Uint8Array {
   if (info.length >= 3 && info[0] === 0xe6 && (info[1] === 0xe7 || info[1] === 0xe6) && info[2] === 0x00) {
     return info.subarray(3);
   }

@@ -1,5 +1,5 @@
 /**
- * HDLC frame format type 3 as DLMS uses it (IEC 62056-46 §6.3–6.4; e450-protocols.md §3):
+ * HDLC frame format type 3 as DLMS uses it (IEC 62056-46 §6.3–6.4):
  *
  *   7E | format A S LLL LLLLLLLL | dest 1–4 | src 1–4 | control | HCS | [info … FCS] | 7E
  *
@@ -28,7 +28,7 @@ const MIN_LENGTH = 7;
 
 type Attempt = ParseAttempt<HdlcFrame>;
 
-export const HDLC_FORMAT: FrameFormat<HdlcFrame> = {
+const HDLC_FORMAT: FrameFormat<HdlcFrame> = {
   startByte: FLAG,
   parse: parseAt,
   // A lone flag is the close of the last frame, and two flags in a row are an idle line's fill.

@@ -1,7 +1,10 @@
-/** What the IEC 62056-21 framer emits (iec62056-21.ts), and its options. */
+/**
+ * What the IEC 62056-21 framer (iec62056-21.ts, which re-exports all of this) emits, and its options.
+ * Pure types and one constant.
+ */
 import type { Identification } from "./iec62056-21-identification.js";
 
-export interface IdentificationFrame {
+interface IdentificationFrame {
   readonly type: "identification";
   readonly identification: Identification;
 }

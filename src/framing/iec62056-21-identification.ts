@@ -1,11 +1,11 @@
 /**
  * The identification message a meter sends after a sign-on, and the one that opens a P1 telegram:
- * `/XXXZ\WIdent CR LF` (IEC 62056-21 §6.3.2; e450-protocols.md §1.3, after smartmeter-obis
- * lib/protocols/D0Protocol.js). Pure text in, fields out.
+ * `/XXXZ\WIdent CR LF` (IEC 62056-21 §6.3.2; DSMR P1 5.0.2 §6.2 opens its telegram with the same
+ * line). Pure text in, fields out.
  */
 
 /** The protocol family the baud character announces (IEC 62056-21 §6.3.14, table "Baud rate identification"). */
-export type AnnouncedMode = "A" | "B" | "C";
+type AnnouncedMode = "A" | "B" | "C";
 
 export interface Identification {
   /** The line as sent, without '/' and CR LF, e.g. "LGZ4ZMF100AC.M26". */
@@ -32,7 +32,7 @@ export interface Identification {
 /** Mode C/E rates by Z = '0'…'6' (§6.3.14); '7'…'9' are reserved. */
 export const MODE_C_BAUD_RATES: readonly number[] = [300, 600, 1200, 2400, 4800, 9600, 19200];
 /** Mode B rates by Z = 'A'…'F'; 'G'…'I' are reserved. */
-export const MODE_B_BAUD_RATES: readonly number[] = [600, 1200, 2400, 4800, 9600, 19200];
+const MODE_B_BAUD_RATES: readonly number[] = [600, 1200, 2400, 4800, 9600, 19200];
 
 /**
  * The standard allows 16 identification characters; P1 meters in the field send more
@@ -62,7 +62,7 @@ export function parseIdentification(text: string): Identification | null {
   };
 }
 
-export function announcedBaud(baudChar: string): { mode: AnnouncedMode; baudRate: number | null } {
+function announcedBaud(baudChar: string): { mode: AnnouncedMode; baudRate: number | null } {
   const code = baudChar.charCodeAt(0);
   if (code >= 0x30 && code <= 0x39) return { mode: "C", baudRate: MODE_C_BAUD_RATES[code - 0x30] ?? null };
   if (code >= 0x41 && code <= 0x49) return { mode: "B", baudRate: MODE_B_BAUD_RATES[code - 0x41] ?? null };

@@ -1,5 +1,6 @@
 /**
- * DLMS over wired M-Bus (EN 13757-1 DLMS transport; e450-protocols.md §4): CI 0x00–0x1F carries a
+ * DLMS over wired M-Bus (as in the Netz NÖ Kaifa and Tinetz pushes, esphome-libs/dlms_parser
+ * tests/dumps/mbus_netz_noe_p1.log and fneur/smart-meter-tirol doc/EXAMPLE.md): CI 0x00–0x1F carries a
  * segment of the APDU. The low nibble is the segment number, bit 4 marks the last segment; the two
  * bytes after CI are the source and destination TSAP (01 67 on Kaifa/Sagemcom pushes).
  */

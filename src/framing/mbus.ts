@@ -1,7 +1,7 @@
 /**
  * Wired M-Bus long frames (EN 13757-2 §5): 68 L L 68 | C A CI data | CS | 16, where L counts C…data
- * and CS is their sum mod 256. Kaifa and Sagemcom meters in Austria carry DLMS in them
- * (e450-protocols.md §4). Sagemcom T210-D quirk: a 263-byte frame says L = 0x01 (257 mod 256,
+ * and CS is their sum mod 256. Kaifa and Sagemcom meters in Austria carry DLMS in them (captures:
+ * esphome-libs/dlms_parser tests/dumps/mbus_netz_noe_p1.log, amsreader-firmware test/payloads). Sagemcom T210-D quirk: a 263-byte frame says L = 0x01 (257 mod 256,
  * amsreader-firmware#155), so when L does not lead to a valid end, L + 256 is tried.
  */
 import type { ByteBuffer } from "./byte-buffer.js";

@@ -24,7 +24,7 @@ export function meterIdFrom(sets: readonly DataSet[]): string | null {
  * "Equipment identifier" Sn, n = 0..96). Decoded only when the result is printable and long enough that
  * a purely numeric serial is not mistaken for it.
  */
-export function decodeHexAscii(text: string): string {
+function decodeHexAscii(text: string): string {
   if (text.length < 16 || text.length % 2 !== 0 || !/^[0-9A-Fa-f]+$/.test(text)) return text;
   let decoded = "";
   for (let i = 0; i < text.length; i += 2) {
@@ -59,7 +59,7 @@ function findReduced(sets: readonly DataSet[], cde: string): string | null {
  * Dates seen in readouts: "170214" (YYMMDD), "1190714" (a leading century digit, 0 = 19xx, 1 = 20xx, as
  * EMH and L+G ZMD write it), "17-11-06"; times "155420" and "16:40:56".
  */
-export function combineDateTime(date: string, time: string): string | null {
+function combineDateTime(date: string, time: string): string | null {
   const d = /^([01])?(\d\d)-?(\d\d)-?(\d\d)$/.exec(date);
   const t = /^(\d\d):?(\d\d):?(\d\d)$/.exec(time);
   if (!d || !t) return null;

@@ -1,6 +1,8 @@
 /**
  * Readout frames and P1 telegrams → Snapshot. Codes are reported exactly as written: a reduced "1.8.1"
- * stays "1.8.1" (the readout does not say which medium or channel it meant; issue 2).
+ * stays "1.8.1". IEC 62056-21 data sets may leave out OBIS groups A and B (the reduced ID codes of
+ * IEC 62056-6-1), and the readout does not say which medium or channel it meant, so any guess could
+ * be wrong.
  */
 import { DecodeError } from "../model/issue.js";
 import type { ReadoutFrame, TelegramFrame } from "../framing/iec62056-21.js";

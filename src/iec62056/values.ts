@@ -86,7 +86,7 @@ function classifyIdentifier(address: string): boolean {
 }
 
 /** A group of the data set at `address`: a unit makes it a quantity; without one, the register decides. */
-export function groupValue(group: ValueGroup, address: string): ReadingValue {
+function groupValue(group: ValueGroup, address: string): ReadingValue {
   const written = group.value.trim();
   // YYMMDDhhmmssX is unambiguous, so it is a date-time even for the clock register 0-0:1.0.0.
   const timestamp = group.unit === null ? parseP1Timestamp(written) : null;

@@ -1,8 +1,8 @@
 /**
  * The integrity guard: a total that reaches Home Assistant never goes down and never rises faster
- * than the main fuse allows. Home Assistant's `total_increasing` reads any drop as a meter reset and
- * books the whole register again as consumption (sensor docs; peers.md pain point 7: core#124420,
- * Tasmota#10007), so one bad frame can ruin a year of Energy statistics. Suspect readings are held
+ * than the main fuse allows. Home Assistant's `total_increasing` reads a drop of 10 % or more as a
+ * meter reset and books the whole register again as consumption (developer docs, sensor entity,
+ * "state_class total_increasing"; home-assistant/core#124420, arendst/Tasmota#10007), so one bad frame can ruin a year of Energy statistics. Suspect readings are held
  * back (dropped from the snapshot), counted and logged with both values; the last good totals persist
  * through a TotalsStore so a restart cannot publish a lower value either.
  *
@@ -22,16 +22,10 @@
  */
 import { compareExact, type ExactNumber, toDecimalString, toNumber } from "../model/exact-number.js";
 import { registerInfoFor } from "../obis/registry.js";
-import { meterIdentityOf } from "./meter-identity.js";
+import type { Logger } from "../logging/logger.js";
 import type { Reading, Snapshot } from "../model/snapshot.js";
 import type { GoodTotal, GoodTotals, TotalsStore } from "./totals-store.js";
-import { type EnergyBaseUnit, isEnergyUnit, subtractExact, toBaseUnit } from "./units.js";
-
-export interface GuardLogger {
-  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
-  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
-}
+import { type EnergyBaseUnit, isEnergyUnit, subtractExact, toBaseUnit } from "../model/units.js";
 
 export interface IntegrityGuardOptions {
   /**
@@ -43,15 +37,13 @@ export interface IntegrityGuardOptions {
   readonly timingSlackMs?: number;
   /** A held register is warned about at its first hold and then at most this often; default 1 h. */
   readonly repeatWarningAfterMs?: number;
-  /** Key for snapshots that carry no identity; must match the MQTT sink's. */
-  readonly fallbackMeterKey?: string;
 }
 
 /** Reasons that make a reading suspect; each is counted and logged. */
 export type SuspectReason = "decrease" | "jump" | "zero" | "invalid";
 /** Holds that are expected and harmless: not counted as suspect. */
-export type QuietHoldReason = "unused" | "unconfirmed";
-export type HoldReason = SuspectReason | QuietHoldReason;
+type QuietHoldReason = "unused" | "unconfirmed";
+type HoldReason = SuspectReason | QuietHoldReason;
 
 export interface HeldTotal {
   readonly meterKey: string;
@@ -102,7 +94,7 @@ export class IntegrityGuard {
   constructor(
     private readonly options: IntegrityGuardOptions,
     private readonly store: TotalsStore,
-    private readonly logger: GuardLogger,
+    private readonly logger: Logger,
   ) {
     if (!(options.maxPowerKw > 0)) throw new RangeError("maxPowerKw must be a positive number of kW");
     this.maxPowerW = options.maxPowerKw * 1000;
@@ -116,10 +108,12 @@ export class IntegrityGuard {
     return { suspect, byReason };
   }
 
-  /** Lets through what is plausible; `receivedAt` is the epoch ms the snapshot arrived. */
-  check(snapshot: Snapshot, receivedAt: number): GuardResult {
+  /**
+   * Lets through what is plausible; `meterKey` is the sender's identity key (one baseline per
+   * physical meter), `receivedAt` the epoch ms the snapshot arrived.
+   */
+  check(meterKey: string, snapshot: Snapshot, receivedAt: number): GuardResult {
     const totals = this.loadOnce();
-    const meterKey = meterIdentityOf(snapshot, this.options.fallbackMeterKey).key;
     let meterTotals = totals.get(meterKey);
     if (!meterTotals) {
       meterTotals = new Map();

@@ -4,7 +4,7 @@
  * in the data folder in the add-on).
  */
 import { type ExactNumber, parseDecimal, toDecimalString } from "../model/exact-number.js";
-import type { EnergyBaseUnit } from "./units.js";
+import type { EnergyBaseUnit } from "../model/units.js";
 
 export interface GoodTotal {
   readonly value: ExactNumber;

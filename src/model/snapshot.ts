@@ -12,7 +12,7 @@ export interface Reading {
   readonly value: ReadingValue;
 }
 
-export type SnapshotSource = "dlms-push" | "iec62056-21-readout" | "p1-telegram";
+type SnapshotSource = "dlms-push" | "iec62056-21-readout" | "p1-telegram";
 
 /** One complete push or readout, decoded. */
 export interface Snapshot {

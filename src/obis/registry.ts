@@ -21,7 +21,7 @@ export type HaDeviceClass =
 
 export type HaStateClass = "measurement" | "total" | "total_increasing";
 
-export type RegisterKind =
+type RegisterKind =
   | "energy"
   | "power"
   | "voltage"
@@ -172,14 +172,18 @@ function buildTable(): Map<string, RegisterInfo> {
     deviceClass: "current",
     stateClass: "measurement",
   });
-  add("16.7.0", "power_net", {
-    name: "Power net",
-    kind: "power",
-    unit: "W",
-    precision: 0,
-    deviceClass: "power",
-    stateClass: "measurement",
-  });
+  // Signed active power, import minus export: C = 16 in total, 36/56/76 per phase (IEC 62056-6-1,
+  // value group C, "Σ Li active power (abs(QI+QIV) − abs(QII+QIII))").
+  for (let phase = 0; phase <= 3; phase++) {
+    add(`${16 + 20 * phase}.7.0`, phase === 0 ? "power_net" : `power_net_l${phase}`, {
+      name: `Power net${PHASE_NAMES[phase]}`,
+      kind: "power",
+      unit: "W",
+      precision: 0,
+      deviceClass: "power",
+      stateClass: "measurement",
+    });
+  }
   return table;
 }
 

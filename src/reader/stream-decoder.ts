@@ -4,7 +4,7 @@
  *
  *   chunks → auto-detected framer (HDLC | M-Bus | IEC 62056-21) → segment joiners → GBT → push decoder
  */
-import { DecodeError, type Issue } from "../model/issue.js";
+import { DecodeError } from "../model/issue.js";
 import { AutoFramer, type Candidate } from "../framing/auto.js";
 import { HdlcFramer } from "../framing/hdlc.js";
 import { HdlcSegmentJoiner } from "../framing/hdlc-reassembly.js";
@@ -19,6 +19,7 @@ import { hex } from "../model/bytes.js";
 import { decodeIec62056Frame } from "../iec62056/snapshot.js";
 import { FrameCounterTracker } from "../dlms/frame-counter.js";
 import type { Snapshot } from "../model/snapshot.js";
+import type { Reader, ReaderOutput } from "./reader.js";
 import { DecoderStats } from "./stats.js";
 
 export type Protocol = "auto" | LinkProtocol;
@@ -29,16 +30,13 @@ export interface StreamDecoderOptions extends PushOptions {
   readonly gbtTimeoutMs?: number;
 }
 
-export type StreamEvent =
-  | { readonly kind: "snapshot"; readonly snapshot: Snapshot; readonly protocol: string }
-  | { readonly kind: "issue"; readonly issue: Issue }
-  /** Every complete link frame, valid or not, for the raw-frame inspector. */
-  | { readonly kind: "frame"; readonly protocol: string; readonly raw: Uint8Array };
+/** A stream decoder never asks to write or to change the line: its outputs are these three. */
+export type StreamEvent = Extract<ReaderOutput, { kind: "snapshot" | "issue" | "frame" }>;
 
 /** Replays in a row, each decrypting correctly, that mean the meter's counter was reset. */
 const REPLAYS_MEANING_RESET = 3;
 
-export class StreamDecoder {
+export class StreamDecoder implements Reader {
   readonly stats = new DecoderStats();
   private readonly framer: Framer<LinkFrame>;
   private readonly hdlcJoiner = new HdlcSegmentJoiner();
@@ -93,6 +91,16 @@ export class StreamDecoder {
     return events;
   }
 
+  /** Bytes from before a reconnect cannot complete a frame with bytes after it. */
+  linkUp(_now: number): StreamEvent[] {
+    this.reset();
+    return [];
+  }
+
+  nextDeadline(): number | null {
+    return this.gbt.deadline;
+  }
+
   /** Time passes without bytes: drop overdue partial pushes. */
   tick(now: number): StreamEvent[] {
     const events: StreamEvent[] = [];
@@ -110,7 +118,7 @@ export class StreamDecoder {
   }
 
   /** After a reconnect: partial frames from before are worthless. */
-  reset(): void {
+  private reset(): void {
     this.framer.reset();
     this.hdlcJoiner.reset();
     this.mbusJoiner.reset();

@@ -20,7 +20,7 @@ export interface FaultOptions {
   readonly counterJumpRate?: number;
 }
 
-export const FAULT_NAMES = [
+const FAULT_NAMES = [
   "corruptChecksumRate",
   "dropByteRate",
   "garbageRate",

@@ -1,5 +1,5 @@
 /**
- * The meter side of an IEC 62056-21 mode C session (IEC 62056-21 §6.3.2; research note §1.3), without
+ * The meter side of an IEC 62056-21 mode C session (IEC 62056-21 §6.4.3, messages of §6.3), without
  * I/O: bytes from the reader in, what the meter must answer out. Sign-on `/?[address]!CRLF` gets the
  * identification; the acknowledgement `ACK 0 Z 0 CRLF` gets the data readout (the baud change-over
  * to Z is the serial port's business; over TCP the session simply continues). Programming mode

@@ -23,7 +23,7 @@ export interface LoadModelOptions {
 }
 
 /** A register per tariff and their sum, as the E450 shows them (Steiermark: 1.8.0 = 1.8.1 + 1.8.2 exactly). */
-export interface TariffRegister {
+interface TariffRegister {
   readonly t1: number;
   readonly t2: number;
   readonly total: number;
@@ -38,7 +38,7 @@ export interface EnergyRegisters {
 }
 
 export interface PhaseMeasurement {
-  /** Whole volts, as the E450 sends them (research note §2.1). */
+  /** Whole volts, as the E450 sends them (scs/smartmeter-datacollector test_lge450.py reads 236 V). */
   readonly voltage: number;
   /** Current in 0.01 A steps (E450 scaler −2). */
   readonly currentCentiamps: number;

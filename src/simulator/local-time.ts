@@ -1,6 +1,7 @@
 /**
  * The meter's wall clock. E450s in Switzerland and Austria run on Central European Time with EU summer
- * time and put local time in their pushes (research note §6: "treat them as local time"). Computed here
+ * time and put local time in their pushes: no deviation (0x8000) and the clock's invalid bit set, in
+ * every E450 capture (tests/fixtures/real-frames), so readers take it as local time. Computed here
  * without Intl so the simulator is deterministic on any host time zone database.
  */
 

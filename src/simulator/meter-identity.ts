@@ -6,7 +6,10 @@ export interface MeterIdentity {
   readonly serialNumber: string;
   /** COSEM logical device name 0-0:42.0.0, 16 characters starting "LGZ" (EKZ: "LGZ1030653520967"). */
   readonly logicalDeviceName: string;
-  /** DLMS system title: "LGZ" + 5 bytes; E450s use "LGZg…" (research note §5). */
+  /**
+   * DLMS system title: the manufacturer's FLAG ID "LGZ" + 5 bytes; E450s use "LGZg…" (every ciphered
+   * E450 capture in tests/fixtures/real-frames).
+   */
   readonly systemTitle: Uint8Array;
 }
 

@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 const RADIANS_PER_DEGREE = Math.PI / 180;
 
 /** Sine of the sun's elevation; ≤ 0 between sunset and sunrise (Cooper's declination, no refraction). */
-export function sunElevationSine(epochMs: number): number {
+function sunElevationSine(epochMs: number): number {
   const date = new Date(epochMs);
   const startOfYear = Date.UTC(date.getUTCFullYear(), 0, 1);
   const dayOfYear = Math.floor((epochMs - startOfYear) / DAY_MS) + 1;

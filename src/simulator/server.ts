@@ -50,7 +50,7 @@ export interface RunningSimulator {
 /** A client that stops reading does not make the meter wait: past this backlog its pushes are skipped. */
 const MAX_CLIENT_BACKLOG = 64 * 1024;
 
-export class SimulatorServer {
+class SimulatorServer {
   private readonly server: Server;
   private readonly clients = new Set<Socket>();
   private readonly state: MeterState;
@@ -149,7 +149,7 @@ export class SimulatorServer {
 }
 
 /** Every problem with the options at once, so that nothing fails later inside a timer. */
-export function validateSimulatorOptions(options: SimulatorOptions): string[] {
+function validateSimulatorOptions(options: SimulatorOptions): string[] {
   const problems: string[] = [];
   if (!(options.format in FORMATS)) problems.push(`format: unknown format "${options.format}"`);
   if (options.intervalMs !== undefined && !(options.intervalMs > 0)) problems.push("intervalMs: must be > 0");

@@ -11,7 +11,7 @@ import { LoadModel, type RegisterCounters } from "./load-model.js";
 import { identityFromSeed, type MeterIdentity } from "./meter-identity.js";
 import { hashUnit, SeededStream } from "./random.js";
 
-export const DEFAULT_SEED = 450;
+const DEFAULT_SEED = 450;
 
 /**
  * Published example keys of the Steiermark E450 capture (esphome-libs/dlms_parser

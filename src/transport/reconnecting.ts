@@ -73,7 +73,8 @@ export abstract class ReconnectingTransport extends Transport {
     try {
       const connection = await this.open(handlers);
       if (this.stopped || closed) {
-        await connection.close();
+        // Opened just as it was stopped or failed: closing is best effort, the link is gone anyway.
+        await connection.close().catch(() => {});
         return;
       }
       this.connection = connection;

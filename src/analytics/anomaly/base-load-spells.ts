@@ -1,18 +1,17 @@
 /**
  * Recurring base-load spells: a rise that is gone again within a few nights was a spell, not the
- * durable change the base-load detector reports (issue 4: "base load rising or falling durably").
- * One spell is worth one alarm (the user cannot know at once that it will not hold); further spells
- * to the same level soon after are the same pattern again (the Dutch P1 file, autumn: heating on
- * for 2–5 nights every 5–15 days, 200 W ↔ 500–1000 W, alarmed four more times in five weeks). Such
- * a recurrence is silent only while it behaves like the spells: if it is still at its level
+ * durable change the base-load detector reports (a base load rising or falling for good). One
+ * spell is worth one alarm (the user cannot know at once that it will not hold); further spells to
+ * the same level soon after are the same pattern again (autumn heating: a heater on for 2–5 cold
+ * nights every week or two, 200 W ↔ 500–1000 W, would otherwise alarm every time). Such a
+ * recurrence is silent only while it behaves like the spells: if it is still at its level
  * `holdNights` nights after it was noticed, it is reported after all, a few nights late (the
  * heating taking over for good in November; or a real step that happens to follow a spell).
  *
  * A spell is judged by how soon after its alarm the base is back, not by its CUSUM onset: the
- * onsets of both the rise and the fall drift by nights with the noise, so onset-to-return read a
- * 7-day step as a 4-night spell (3 of 7 injected steps lost on the 30-min file). A step that holds
- * for days after it was reported is never a spell, and every such step is reported however soon
- * after another.
+ * onsets of both the rise and the fall drift by nights with the noise, so onset-to-return can read
+ * a 7-day step as a 4-night spell. A step that holds for days after it was reported is never a
+ * spell, and every such step is reported however soon after another.
  */
 
 const DAY_MS = 86_400_000;
@@ -24,7 +23,7 @@ export interface SpellOptions {
   readonly recurWithinDays: number;
 }
 
-export const DEFAULT_SPELLS: SpellOptions = { spellNights: 2, recurWithinDays: 14 };
+const DEFAULT_SPELLS: SpellOptions = { spellNights: 2, recurWithinDays: 14 };
 
 export class SpellMemory {
   private pattern: { fromKw: number; levelKw: number; untilMs: number } | null = null;

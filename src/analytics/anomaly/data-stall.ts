@@ -1,8 +1,10 @@
 /**
- * Data stall: (a) no data for more than `maxMissingHours` (the research note's "no telegram for more
- * than 3× the expected period", at hourly resolution); (b) an import register that stays flat for
- * longer than the house's own history makes plausible (P(zero hour)^k < 1e-3, §3.2). Both are
- * facts about the data, reported once per episode with its full extent.
+ * Data stall: (a) no data for more than `maxMissingHours` (three expected periods at hourly
+ * resolution: one or two lost hours are an ordinary gateway or network hiccup, three in a row an
+ * outage worth knowing about); (b) an import register that stays flat for longer than the house's
+ * own history makes plausible: the product over the flat hours of each hour of day's own rate of
+ * zero hours falls below 1e-3, a run that would occur by chance less than once in a thousand. Both
+ * are facts about the data, reported once per episode with its full extent.
  */
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
@@ -13,7 +15,7 @@ export interface StallOptions {
   readonly minFlatHours: number;
 }
 
-export const DEFAULT_STALL: StallOptions = {
+const DEFAULT_STALL: StallOptions = {
   maxMissingHours: 3,
   flatProbability: 1e-3,
   minHistoryHours: 7 * 24,

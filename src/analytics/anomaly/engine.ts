@@ -23,7 +23,7 @@ export class AnomalyEngine {
   private readonly incidents = new IncidentFilter();
 
   constructor(calendar: ZonedCalendar, options: AnomalyEngineOptions = {}) {
-    const localHour = (ms: number) => calendar.parts(ms).hour;
+    const localHour = (ms: number) => calendar.hourOfDay(ms);
     const dayStart = (ms: number) => calendar.startOfDay(ms);
     this.detectors = [
       new HourOfWeekDetector((ms) => calendar.hourOfWeek(ms), {

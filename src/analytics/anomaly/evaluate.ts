@@ -8,7 +8,7 @@
 import { type FaultKind, type InjectedFault, STATISTICAL_FAULTS } from "./inject.js";
 import { type AnomalyEvent, type AnomalyKind, STATISTICAL_KINDS } from "./types.js";
 
-export const TOLERANCE_MS = 24 * 3_600_000;
+const TOLERANCE_MS = 24 * 3_600_000;
 
 const DETERMINISTIC_MATCH: Partial<Record<FaultKind, AnomalyKind>> = {
   stall: "data-stall",
@@ -16,7 +16,7 @@ const DETERMINISTIC_MATCH: Partial<Record<FaultKind, AnomalyKind>> = {
   "export-loss": "export-loss",
 };
 
-export interface StatisticalScore {
+interface StatisticalScore {
   readonly detections: number;
   readonly truePositives: number;
   readonly faults: number;
@@ -44,7 +44,7 @@ export interface EvaluatedRun {
   readonly matched: readonly boolean[];
 }
 
-export function overlaps(event: AnomalyEvent, fault: InjectedFault): boolean {
+function overlaps(event: AnomalyEvent, fault: InjectedFault): boolean {
   return event.startMs < fault.endMs + TOLERANCE_MS && event.endMs > fault.startMs - TOLERANCE_MS;
 }
 

@@ -1,6 +1,7 @@
 /**
- * Export (feed-in) dropping to zero when it is usually positive at this time of year: the natural
- * DSMR case, where the export registers read 0 from mid-March to late June (SOURCE.md §2). Reported
+ * Export (feed-in) dropping to zero when it is usually positive at this time of year: an inverter
+ * that tripped on grid over-voltage, an earth-leakage breaker that went off, a failed firmware
+ * update; the house then quietly imports what it used to produce, for weeks if nobody looks. Reported
  * after `minZeroDays` whole days of zero export while the trailing 30 days exported on most days;
  * the event's end is extended in the report when export returns.
  */
@@ -18,7 +19,9 @@ export interface ExportLossOptions {
 export const DEFAULT_EXPORT_LOSS: ExportLossOptions = {
   minZeroDays: 3,
   trailingDays: 30,
-  // Dark winter weeks have zero-export days and ~1 kWh/day on the DSMR roof; no alarm there.
+  // In the dark winter weeks a small roof exports nothing on overcast days and about 1 kWh on the
+  // others (a northern-European December yields some 0.5 kWh per kWp a day, much of it used in the
+  // house), so export is "usual" only when most days export a few kWh; no alarm in the winter.
   usualShare: 0.8,
   minUsualKwhPerDay: 2,
 };

@@ -1,18 +1,21 @@
 /**
  * Consumption unusual for the hour of the week: a robust z-score against the same hour of the week
  * over the last 8 weeks (hour of day over 4 weeks while a slot has fewer than 4 samples).
- * z = (x − median) / (1.4826 · MAD + floor); a run is z > 4 for 2 hours or more
- * (forecast-anomaly.md §3.2). Hour-of-week conditioning gained +0.06 F1 over a global MAD
- * (Baek & Lee). Only excess is flagged here; sustained shortfalls show up in the base-load detector,
- * and single hours (the note's "z > 6 once") in the spike detector, which also needs the hour after.
+ * z = (x − median) / (1.4826 · MAD + floor); a run is z > 4 for 2 hours or more (for Gaussian
+ * noise one hour beyond 4σ is a one-in-30,000 event; household load is heavier-tailed, and two such
+ * hours in a row are what separates a load left on from one odd hour). Hour-of-week conditioning
+ * gained +0.06 F1 over a global MAD (Baek & Lee). Only excess is flagged here; sustained shortfalls
+ * show up in the base-load detector, and single hours in the spike detector, which also needs the
+ * hour after.
  *
- * Households have frequent, genuinely large but harmless runs (cooking, laundry, a sauna: z of 10–20
- * several times a week on the DSMR file), so a fixed z threshold alarms ~20 times a month. A run
+ * Households have frequent, genuinely large but harmless runs (cooking, laundry, a sauna: a 2–3 kWh
+ * hour against a median of 0.3 kWh and a σ of 0.2 kWh is z 10–15, several times a week), so a fixed
+ * z threshold alarms some 20 times a month. A run
  * alarms only when its excess energy is beyond the quantile of the house's own recent runs of a like
  * rate that leaves `alarmsPer30Days` alarms a month (scaled by the sensitivity), times a margin,
  * and only when its excess energy matters (materiality.ts).
  */
-import { sortedQuantile } from "../forecast/weighted-quantile.js";
+import { quantile } from "simple-statistics";
 import { RollingMean } from "./materiality.js";
 import { median, robustSigma } from "./robust.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
@@ -22,7 +25,10 @@ export interface HourOfWeekOptions {
   readonly learningDays: number;
   /** Divides the run threshold and multiplies the alarm budget: 2 flags at half the z. */
   readonly sensitivity: number;
-  /** Noise floor added to the robust σ, in kWh per hour (research: 30–50 W). */
+  /**
+   * Noise floor added to the robust σ, in kWh per hour: 50 W, about a fridge compressor's cycling,
+   * so that a house whose hours are very steady does not get a σ of a few watts.
+   */
   readonly floorKwh: number;
   /** Flagged hours closer than this are one event. */
   readonly mergeGapHours: number;
@@ -44,9 +50,10 @@ export const DEFAULT_HOUR_OF_WEEK: HourOfWeekOptions = {
 const RUN_Z = 4;
 /**
  * The run must beat that quantile of its like runs twice over: with a handful of like runs in
- * 60 days the quantile is their maximum, which a regular heavy load tops every few weeks by
- * chance (the 15-min file's 10–14 kW process alone gave ~0.4 alarms a month; ×1.5 still left
- * 1.09 false alarms a month on that file, ×2 leaves 0.84), as the spike bar has a margin too.
+ * 60 days the quantile is their maximum, and of n + 1 runs of the same load each is the largest
+ * with probability 1 / (n + 1), so a regular heavy load would top it every few weeks by chance.
+ * Twice the energy of anything alike in two months is a different load, not the same one running
+ * a little longer; the spike bar has a margin for the same reason.
  */
 const RUN_MARGIN = 2;
 
@@ -105,7 +112,7 @@ export class HourOfWeekDetector implements HourDetector {
     const samples = week.length >= 4 ? week : this.daySlots[how % 24]!;
     if (samples.length < 4) return null;
     const m = median(samples);
-    const sigma = robustSigma(samples, m) + this.options.floorKwh;
+    const sigma = robustSigma(samples) + this.options.floorKwh;
     return { z: (x - m) / sigma, expected: m };
   }
 
@@ -115,13 +122,13 @@ export class HourOfWeekDetector implements HourDetector {
     while (this.pastRuns.length > 0 && this.pastRuns[0]!.endMs < horizon) this.pastRuns.shift();
     const rate = run.excessKwh / run.hours;
     // Runs are compared with the house's runs of a like rate only (within a factor of 2 in kWh per
-    // hour): a mixture of load regimes. The 15-min file's 10–14 kW process (3–4 runs a month, 3–12
-    // kWh extra per hour) otherwise set a bar that no 1–2 kW appliance left on could ever pass, and
-    // those big runs are in turn judged against each other, not against the small ones.
+    // hour): a mixture of load regimes. A house that runs a 10 kW process a few times a month (a
+    // workshop machine, an electric car on an 11 kW charger) would otherwise set a bar that no 1–2 kW
+    // appliance left on could ever pass, and those big runs are in turn judged against each other,
+    // not against the small ones.
     const past = this.pastRuns
       .filter((r) => Math.abs(Math.log(r.rate / rate)) < Math.LN2)
-      .map((r) => r.excessKwh)
-      .sort((a, b) => a - b);
+      .map((r) => r.excessKwh);
     this.pastRuns.push({ endMs: run.endMs, excessKwh: run.excessKwh, rate });
     // Until a full history of runs exists the bar is unknown: stay quiet rather than guess.
     if (run.endMs - this.firstMs < (this.options.learningDays + historyDays) * 86_400_000) return false;
@@ -129,7 +136,7 @@ export class HourOfWeekDetector implements HourDetector {
     // Fewer past runs of this rate than the budget allows (a kind of run the house has not shown
     // for `historyDays`): the z criteria alone decide.
     if (past.length <= allowed) return true;
-    return run.excessKwh > RUN_MARGIN * sortedQuantile(past, 1 - allowed / past.length);
+    return run.excessKwh > RUN_MARGIN * quantile(past, 1 - allowed / past.length);
   }
 
   private extendRun(startMs: number, x: number, expected: number, z: number): void {

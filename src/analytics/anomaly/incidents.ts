@@ -2,10 +2,9 @@
  * One incident, one alarm. The statistical detectors look at the same hours from different sides,
  * so one real change often trips two or three of them within a day or two: the heating coming on
  * is an evening of unusual consumption (hour-of-week), a night well above the usual ones and, two
- * nights later, a higher base load (CUSUM); a moved routine is a schedule shift and a base-load step
- * (all seen on the Dutch P1 file, autumn and July). The user was told when the incident began, so a
- * statistical detection whose span overlaps one already reported, or begins within a day after its
- * end, adds nothing and is not raised again. Deterministic facts (a stall, a total going backwards,
+ * nights later, a higher base load (CUSUM); a moved routine is a schedule shift and a base-load step.
+ * The user was told when the incident began, so a statistical detection whose span overlaps one
+ * already reported, or begins within a day after its end, adds nothing and is not raised again. Deterministic facts (a stall, a total going backwards,
  * export lost) are always raised.
  */
 import { type AnomalyEvent, STATISTICAL_KINDS } from "./types.js";

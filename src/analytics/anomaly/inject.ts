@@ -1,6 +1,7 @@
 /**
- * Seeded fault injection into a real hourly series, for measuring the detectors (forecast-anomaly.md
- * §3.1 step 5a). After a 6-week learning period the series is cut into 10-day slots; each slot gets
+ * Seeded fault injection into a real hourly series, for measuring the detectors: real meter data
+ * carries no labels, so known faults are planted in it and the detectors are scored on finding
+ * them. After a 6-week learning period the series is cut into 10-day slots; each slot gets
  * one fault at a random time in its first 7 days, the kind drawn from a shuffled, balanced deck:
  *
  * | kind             | what is changed                                                  |
@@ -13,6 +14,7 @@
  * | backwards        | the import register drops by 1…50 kWh (the hour becomes missing) |
  * | export-loss      | export reads 0 for 5…10 days (only where export is usually > 0)   |
  */
+import { meanSimple } from "simple-statistics";
 import { DEFAULT_EXPORT_LOSS } from "./export-loss.js";
 import { integer, seededRandom, uniform } from "./random.js";
 import type { HourObservation } from "./types.js";
@@ -156,7 +158,7 @@ function exportIsUsual(out: readonly Mutable[], at: number): boolean {
     if (!Number.isNaN(kwh)) daily.push(kwh);
   }
   const exporting = daily.filter((kwh) => kwh > 0).length;
-  const mean = daily.reduce((a, b) => a + b, 0) / Math.max(daily.length, 1);
+  const mean = daily.length === 0 ? 0 : meanSimple(daily);
   return (
     daily.length >= 20 &&
     exporting >= DEFAULT_EXPORT_LOSS.usualShare * daily.length &&

@@ -1,11 +1,12 @@
 /**
  * An alarm is about energy that matters. A run of unusual hours, or an unusual night, alarms only
  * when its energy beyond what is usual reaches `MIN_EXCESS_MEAN_HOURS` hours of the house's mean
- * load over the last four weeks. Small lifts over a near-zero normal are real but not worth a
- * notification: two hours at 0.3 kWh above the PV hours' usual 0.04 kWh, or a night at 310 W
- * instead of 160 W, on the Dutch P1 file (0.55 and 0.75 kWh extra against its mean load of 0.43 kWh
- * an hour). The benchmark's smallest appliance left on, 1 kW for 3 h, is 3 kWh: 3–7 hours of the
- * bench houses' mean loads, so the rule is about the house, not about the benchmark.
+ * load over the last four weeks, so the bar scales with the house (a flat, a family home, a house
+ * with a heat pump). Small lifts over a near-zero normal are real but not worth a notification: in
+ * a house averaging 0.4 kW (3,500 kWh a year, an ordinary home without electric heating), two hours
+ * 0.3 kWh above PV-covered midday hours, or one night at 310 W instead of 160 W, come to well under
+ * one kWh, two hours of its mean load. An appliance left on, 1 kW for 3 h, is 3 kWh: at least three
+ * hours of the mean load of any house averaging up to 1 kW (8,800 kWh a year).
  */
 
 export const MIN_EXCESS_MEAN_HOURS = 3;

@@ -1,33 +1,36 @@
 /**
- * Suspicious night consumption (forecast-anomaly.md §3.2, anomaly table): the energy of 00:00–05:00
- * against the house's own recent nights. At night a house is asleep and its load is the base load
- * plus what runs on timers, so a 1–2 kW load left on (a heater, a dryer, a pump stuck on) stands out
- * there as it never can in the evening, when cooking, laundry and the heating make runs of that size
- * every day (the hour-of-week detector, which pools the whole day, misses most of them: 2 of 12 such
- * faults found on the 15-min file with seed 1).
+ * Suspicious night consumption: the energy of 00:00–05:00 against the house's own recent nights.
+ * At night a house is asleep and its load is the base load plus what runs on timers, so a 1–2 kW
+ * load left on (a heater, a dryer, a pump stuck on) stands out there as it never can in the
+ * evening, when cooking, laundry and the heating make runs of that size every day (the hour-of-week
+ * detector, whose bar is set by the house's daytime and evening runs too, misses most of them).
  *
- * The note's rule is "above the 95th percentile of the same weekday's night over 8 weeks, and above
- * base × 1.5". With 8 same-weekday nights a p95 is their maximum, which one night in nine tops by
- * chance: some three alarms a month. So nights are pooled over the 8 weeks (a household's nights do
- * not follow the weekday; the 15-min file's weekly process runs in the day), the bar is their
- * maximum times a margin, and the night must also reach 1.5 × the median night.
+ * A per-weekday rule (above the 95th percentile of the same weekday's night over 8 weeks, and above
+ * 1.5 × the base) fails on small samples: with 8 same-weekday nights a p95 is their maximum, which
+ * one night in nine tops by chance: some three alarms a month. So nights are pooled over the
+ * 8 weeks (a household's nights do not follow the weekday: weekly routines such as work, school and
+ * laundry fill the day and the evening), the bar is their maximum times a margin, and the night must
+ * also reach 1.5 × the median night.
  *
  * A night is scored by its median hour, not its total: a load left on lifts most hours of the night,
  * one appliance cycle (a dishwasher on a timer, 1–2 kWh in an hour or two) lifts the total but not
- * the median hour, and is the hour-of-week and spike detectors' to judge. (Scored by the mean hour,
- * the Dutch P1 file's night of 2024-05-10, 2.1 kWh against 0.8 kWh usual, was an alarm, and
- * fewer injected faults were found on all three bench files.) Alarms also pass the materiality
- * rule (materiality.ts) on the lift of the typical hour over the whole night.
+ * the median hour, and is the hour-of-week and spike detectors' to judge. (By the mean hour, one
+ * timer-started dishwasher cycle would more than double an ordinary night of 0.8 kWh, five hours
+ * at 160 W, and alarm.) Alarms also pass the materiality rule (materiality.ts) on the lift of the
+ * typical hour over the whole night.
  */
 import { RollingMean } from "./materiality.js";
 import { median } from "./robust.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
 export interface NightOptions {
-  /** First and last-plus-one local hour of the night (research note: 00–05 h). */
+  /**
+   * First and last-plus-one local hour of the night: 00–05 h, after the evening's cooking, washing
+   * and television and before early risers and the heating's morning start.
+   */
   readonly fromHour: number;
   readonly toHour: number;
-  /** Nights behind the bar (research note: 8 weeks). */
+  /** Nights behind the bar: 8 weeks, enough for a meaningful maximum, short enough to follow the season. */
   readonly historyNights: number;
   /** Nights seen before any alarm (the learning period). */
   readonly minNights: number;
@@ -37,11 +40,15 @@ export interface NightOptions {
    * clearly beyond anything the house did in two months.
    */
   readonly margin: number;
-  /** …and reach this multiple of the median night (research note: base × 1.5). */
+  /**
+   * …and reach this multiple of the median night: in a very steady house the largest of 56 nights is
+   * barely above the median, and a quarter above it is still standby drift; half the usual night
+   * again on top is a load that was not there before.
+   */
   readonly baseFactor: number;
 }
 
-export const DEFAULT_NIGHT: NightOptions = {
+const DEFAULT_NIGHT: NightOptions = {
   fromHour: 0,
   toHour: 5,
   historyNights: 56,

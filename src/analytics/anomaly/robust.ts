@@ -1,13 +1,17 @@
-/** Median and MAD with the consistency factor, as the robust-z detectors use them (Baek & Lee). */
+/**
+ * Median and MAD with the consistency factor, as the robust-z detectors use them, from simple-statistics.
+ * Both return NaN for no values, where simple-statistics throws.
+ */
+import { medianAbsoluteDeviation, median as sortedMiddle } from "simple-statistics";
 
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+export function median(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : sortedMiddle(values);
 }
 
-/** 1.4826 · MAD estimates σ for normal data. */
-export function robustSigma(values: number[], center: number): number {
-  return 1.4826 * median(values.map((v) => Math.abs(v - center)));
+/**
+ * 1.4826 · MAD (about the median) estimates σ for normal data: 1.4826 = 1 / Φ⁻¹(3/4) (Rousseeuw &
+ * Croux, "Alternatives to the median absolute deviation", JASA 1993).
+ */
+export function robustSigma(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : 1.4826 * medianAbsoluteDeviation(values);
 }

@@ -100,7 +100,7 @@ export class ScheduleShiftDetector implements HourDetector {
   /**
    * A moved schedule moves every recent day, not only their median: a median of three irregular
    * days (a day away, a late night, a cloudy day on a PV house) can match a shifted reference by
-   * chance (5 alarms a year on the Dutch P1 file). Each day must fit the lag better than no lag.
+   * chance. Each day must fit the lag better than no lag.
    */
   private everyDayMoved(reference: Float64Array, lag: number): boolean {
     return this.days

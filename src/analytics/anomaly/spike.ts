@@ -1,19 +1,19 @@
 /**
  * Sudden spikes: one hour standing above both of its neighbours (a burst), higher than the house's
- * own bursts normally are. forecast-anomaly.md §3.2 asks for "a ramp |Δp| above the p99.9 of
- * historical ramps"; a burst is a ramp up followed by a ramp down, so the score is the height of the
+ * own bursts normally are. The usual rule is a ramp |Δp| above the p99.9 of the meter's historical
+ * ramps; a burst is a ramp up followed by a ramp down, so the score is the height of the
  * hour over the larger neighbour, and the bar is the p99.9 of the house's bursts over the last 90
  * days (with a floor, so a very steady house does not alarm on a kettle).
  *
  * Why not the hour-of-week z: households run large, harmless multi-hour loads (cooking, laundry, a
- * weekly 16 kW process on the 15-min file) whose z reaches 10–200, so a z bar that passes ≤ 1 alarm a
+ * weekly process of 10 kW or more) whose z reaches 10–200, so a z bar that passes ≤ 1 alarm a
  * month only passes those long runs, never a 15–60 min spike. A burst needs the next hour to come
  * back down, so a spike is reported one hour after it ends: live, with no look-ahead.
  *
  * A spike sits on ordinary consumption: both neighbours must be ordinary for their hour of day
- * (robust z ≤ 4 against the last 28 days, the research note's run threshold). A burst inside an
- * already unusual episode, such as the top hour of the 15-min file's 10–14 kW runs (2–3 a week at
- * random times), belongs to that episode and is the unusual-consumption detector's to judge, so it
+ * (robust z ≤ 4 against the last 28 days, the hour-of-week detector's run threshold). A burst inside
+ * an already unusual episode, such as the top hour of a multi-hour 10 kW run, belongs to that
+ * episode and is the unusual-consumption detector's to judge, so it
  * neither alarms here nor enters the history that sets the bar (one episode, one alarm).
  */
 import { median, robustSigma } from "./robust.js";
@@ -25,12 +25,12 @@ export interface SpikeOptions {
   readonly learningDays: number;
   /** How far back the house's own bursts set the bar. */
   readonly historyDays: number;
-  /** Quantile of past bursts the hour must exceed (research note: p99.9 of historical ramps; p99.8 times the margin below). */
+  /** Quantile of past bursts the hour must exceed: p99.8, the house's few largest (with the margin below, past p99.9). */
   readonly quantile: number;
   /**
    * The burst must beat that quantile by this factor: with ~2,000 bursts in the window the p99.8
    * is itself one of the house's few largest, and ordinary appliances (kettle, oven, dryer) reach
-   * it every few weeks; measured on the bench files, ×1.5 leaves 0.2–0.3 alarms a month.
+   * it every few weeks; half as large again is beyond what the house's own appliances do in an hour.
    */
   readonly margin: number;
   /** Least burst height that can alarm, in kWh per hour: 1.5 kWh is a 3 kW load for half an hour. */
@@ -39,11 +39,11 @@ export interface SpikeOptions {
   readonly neighbourZ: number;
   /** Days of the same hour of day behind that z. */
   readonly neighbourDays: number;
-  /** Noise floor added to the neighbours' robust σ, in kWh (research note: 30–50 W). */
+  /** Noise floor added to the neighbours' robust σ, in kWh: 50 W, about a fridge compressor's cycling. */
   readonly sigmaFloorKwh: number;
 }
 
-export const DEFAULT_SPIKE: SpikeOptions = {
+const DEFAULT_SPIKE: SpikeOptions = {
   learningDays: 28,
   historyDays: 90,
   quantile: 0.998,
@@ -92,7 +92,7 @@ export class SpikeDetector implements HourDetector {
     let z = Number.NaN;
     if (!Number.isNaN(kwh) && same.length >= 7) {
       const m = median(same);
-      z = (kwh - m) / (robustSigma(same, m) + this.options.sigmaFloorKwh);
+      z = (kwh - m) / (robustSigma(same) + this.options.sigmaFloorKwh);
     }
     if (!Number.isNaN(kwh)) {
       same.push(kwh);

@@ -1,7 +1,8 @@
 /**
  * A total register going backwards (meter swap, reset or mis-parse) is always reported at once:
- * Home Assistant treats a decrease of a total_increasing sensor as a meter reset and would book
- * the whole total again (peers.md pain point 7).
+ * Home Assistant's long-term statistics read a decrease of a `total_increasing` sensor as "the start
+ * of a new meter cycle or the replacement of the meter" (sensor entity docs, state classes) and
+ * would book the whole total again as consumption.
  */
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 

@@ -19,7 +19,7 @@ export interface VoltageOptions {
   readonly maxImbalance: number;
 }
 
-export const EN_50160: VoltageOptions = {
+const EN_50160: VoltageOptions = {
   nominalV: 230,
   tolerance: 0.1,
   windowMs: 600_000,

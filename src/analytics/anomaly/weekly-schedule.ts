@@ -1,21 +1,23 @@
 /**
- * A weekly load moved: the load a house runs on one weekday only (the 15-min file's 10–16 kW
- * process on Monday mornings) came hours later than on that weekday in recent weeks. The daily
- * schedule-shift detector cannot see it: it compares median profiles of all days, in which one
- * weekday's load is an outlier, and a house whose other days are flat has no daily pattern to
- * shift (regularity check) — the 15-min file, where 2–4 of 10–12 injected shifts were found.
+ * A weekly load moved: the load a house runs on one weekday only (a workshop's machines on Monday
+ * mornings, the weekly charge of an electric car) came hours later than on that weekday in recent
+ * weeks. The daily schedule-shift detector cannot see it: it compares median profiles of all days,
+ * in which one weekday's load is an outlier, and a house whose other days are flat has no daily
+ * pattern to shift (its regularity check refuses such a house).
  *
  * Scored once per closed day, on the weekday's own component: the day's profile and the median
  * profile of the same weekday in recent weeks, each minus the median profile of all recent days.
  * A weekday is judged only when its own load is a weekly load: at least a whole day of the house's
  * mean consumption on top of its everyday profile (mean of the same weekdays, so that weeks when the
  * load was skipped, holidays or summer, do not hide it), coming at a regular time (regularity, as in
- * the daily detector). On the clean bench files the 15-min file's Mondays carry 1.3–3.6 days' worth
- * (median 2.3); ordinary weekday habits (a laundry or home-office day) stay below: at most 0.86 of a
- * day on the Dutch P1 file and 0.37 on the 30-min file. Judged, those habits raised five false
- * shifts a year on the Dutch P1 file, their timing wandering by hours. The shift criteria are the
- * daily detector's (circular cross-correlation, ≥ 2 h, correlation ≥ 0.6, gain ≥ 0.35).
+ * the daily detector). Ordinary weekday habits stay below a day: a laundry day's washer and dryer
+ * (1–4 kWh) or a home-office day's computer and lighting (1–2 kWh) against a day of 8–12 kWh in an
+ * ordinary home; a process run once a week (a weekly car charge of 20–40 kWh, a workshop's or a
+ * kiln's day) is one or several days' worth. Judging habits would only report their timing
+ * wandering by hours from week to week. The shift criteria are the daily detector's (circular
+ * cross-correlation, ≥ 2 h, correlation ≥ 0.6, gain ≥ 0.35).
  */
+import { meanSimple } from "simple-statistics";
 import { RollingMean } from "./materiality.js";
 import { DayTracker } from "./day-tracker.js";
 import { median } from "./robust.js";
@@ -112,7 +114,7 @@ function hourlyMedian(days: Float64Array[]): Float64Array {
 }
 
 function hourlyMean(days: Float64Array[]): Float64Array {
-  return Float64Array.from({ length: 24 }, (_, h) => days.reduce((sum, d) => sum + d[h]!, 0) / days.length);
+  return Float64Array.from({ length: 24 }, (_, h) => meanSimple(days.map((d) => d[h]!)));
 }
 
 function minus(a: Float64Array, b: Float64Array): Float64Array {

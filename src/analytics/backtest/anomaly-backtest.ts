@@ -25,7 +25,7 @@ export interface AnomalyBacktestResult {
   } | null;
 }
 
-export function replay(hours: readonly HourObservation[], calendar: ZonedCalendar): AnomalyEvent[] {
+function replay(hours: readonly HourObservation[], calendar: ZonedCalendar): AnomalyEvent[] {
   const engine = new AnomalyEngine(calendar);
   const events: AnomalyEvent[] = [];
   for (const hour of hours) events.push(...engine.observe(hour));

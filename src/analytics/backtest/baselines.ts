@@ -1,5 +1,6 @@
 /**
- * The named baselines every forecast figure is compared with (forecast-anomaly.md §2.1): copies of the
+ * The named baselines every forecast figure is compared with (the naive and seasonal-naive
+ * forecasts; Hyndman & Athanasopoulos, Forecasting: Principles and Practice, §5.2): copies of the
  * same local hour one day or one week earlier, and the mean of the same hour over the last 7 days.
  * A missing copy falls back one more period, so a gap does not silently turn into a zero.
  */

@@ -1,5 +1,6 @@
 /**
- * Rolling-origin backtest (forecast-anomaly.md §3.1): an origin at every local midnight after the
+ * Rolling-origin backtest (Tashman, "Out-of-sample tests of forecasting accuracy", IJF 2000): an
+ * origin at every local midnight after the
  * warm-up, a 24 h horizon, days with any missing target hour skipped. The model under test and the
  * baselines are fed hour by hour and asked at each origin before they see the day, so nothing can
  * look ahead.
@@ -12,8 +13,8 @@ import { HOUR_MS, type ZonedCalendar } from "../../time/zoned.js";
 import { BASELINES, type BaselineName, baselineForecast } from "./baselines.js";
 import { IntervalScore, PeriodErrors, PointErrors } from "./metrics.js";
 
-export const MODEL_NAME = "e450-blend";
-export const MONTH_CHECKPOINTS = [1, 10, 20] as const;
+const MODEL_NAME = "e450-blend";
+const MONTH_CHECKPOINTS = [1, 10, 20] as const;
 
 export interface ForecastRow {
   readonly originMs: number;
@@ -24,7 +25,7 @@ export interface ForecastRow {
   readonly p90Kwh: number;
 }
 
-export interface MethodScore {
+interface MethodScore {
   readonly name: string;
   readonly mae: number;
   readonly nmae: number;

@@ -1,4 +1,10 @@
-/** Error accumulators for the rolling-origin backtest (forecast-anomaly.md §3.1 steps 3–4). */
+/**
+ * Error accumulators for the rolling-origin backtest (measures as in Hyndman & Koehler, "Another
+ * look at measures of forecast accuracy", IJF 2006). Means use
+ * simple-statistics' `meanSimple`, the plain left-to-right sum: its `mean` sums with compensation,
+ * which can move reported figures in the last digit.
+ */
+import { meanSimple } from "simple-statistics";
 
 export class PointErrors {
   private absSum = 0;
@@ -49,7 +55,7 @@ export class PeriodErrors {
   }
 
   get mape(): number {
-    return this.apes.length === 0 ? Number.NaN : this.apes.reduce((a, b) => a + b, 0) / this.apes.length;
+    return this.apes.length === 0 ? Number.NaN : meanSimple(this.apes);
   }
 }
 

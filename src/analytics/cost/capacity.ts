@@ -1,17 +1,19 @@
 /**
- * Capacity-tariff peaks, tracked incrementally within one month (peers.md pain point 13).
+ * Capacity-tariff peaks, tracked incrementally within one month: the figure these tariffs bill is a
+ * monthly peak, not an energy total, so it cannot be derived from the daily totals.
  *
  * - Flanders (Fluvius "capaciteitstarief"): the month's highest quarter-hour average power, billed
  *   at no less than 2.5 kW. Readings longer than 15 minutes give only a lower bound of that peak.
  * - Norway (nettleie since 2022): the mean of the three highest hourly peaks, each from a different
  *   day of the month, selects a price step.
  */
+import { meanSimple } from "simple-statistics";
 import type { ZonedCalendar } from "../../time/zoned.js";
 import type { CapacityTariff } from "./types.js";
 
 const QUARTER_MS = 15 * 60_000;
 
-export class QuarterHourPeak {
+class QuarterHourPeak {
   private quarterKey = Number.NaN;
   private quarterKwh = 0;
   private peak = 0;
@@ -57,7 +59,7 @@ export class Top3DailyHourlyPeaks {
   /** Mean of the three highest daily peaks so far (fewer early in the month). */
   get meanKw(): number {
     const top = [...this.dailyMax.values()].sort((a, b) => b - a).slice(0, 3);
-    return top.length === 0 ? 0 : top.reduce((a, b) => a + b, 0) / top.length;
+    return top.length === 0 ? 0 : meanSimple(top);
   }
 }
 

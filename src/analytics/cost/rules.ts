@@ -31,7 +31,7 @@ export function versionAt(versions: readonly ResolvedVersion[], ms: number): Res
   return found;
 }
 
-export function windowMatches(window: TimeWindow, isoWeekday: number, hour: number, month: number): boolean {
+function windowMatches(window: TimeWindow, isoWeekday: number, hour: number, month: number): boolean {
   if (window.months && !window.months.includes(month)) return false;
   if (window.weekdays && !window.weekdays.includes(isoWeekday)) return false;
   const { fromHour, toHour } = window;

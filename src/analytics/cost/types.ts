@@ -12,7 +12,7 @@ export interface TimeWindow {
   readonly months?: readonly number[];
 }
 
-export interface TimeOfUseRate {
+interface TimeOfUseRate {
   readonly name: string;
   readonly pricePerKwh: number;
   /** The rate applies when any window matches; the first matching rate wins. */

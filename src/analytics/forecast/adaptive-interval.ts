@@ -1,8 +1,10 @@
 /**
  * 80 % prediction intervals from the model's own recent errors, calibrated online.
  *
- * Empirical residual quantiles per time-of-day band (right-skewed, not ±kσ: Ben Taieb et al. 2016,
- * forecast-anomaly.md §2.1) under-cover out of sample (73–77 % on the bench files, §2.1 notes), so the
+ * Empirical residual quantiles per time-of-day band (right-skewed, not ±kσ: Ben Taieb et al.,
+ * "Forecasting uncertainty in electricity smart meter data by boosting additive quantile
+ * regression", IEEE Trans. Smart Grid 2016) under-cover out of sample (the errors of past days
+ * understate those of days to come while a house's behaviour drifts), so the
  * quantile level itself is steered by adaptive conformal inference (Gibbs & Candès 2021):
  * α ← α + γ (α* − miss), which makes long-run coverage converge to the nominal 80 %.
  */

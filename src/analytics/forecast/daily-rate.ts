@@ -1,10 +1,11 @@
 /**
  * The expected energy of future days, for the month-end projection. A day forecast that minimises
- * daily error is median-like and under-states months in houses with irregular heavy days
- * (SlimmeMeterPortal: 4–6 random 50–110 kWh days a month against a 12 kWh median); a projection
- * needs the mean. Which window's mean tracks a house best differs (14 days for fast-changing PV
- * households, 56 for noisy ones: measured on the bench files), so each candidate is scored on how
- * well it predicted the following 14 days, and the scores choose the blend.
+ * daily error is median-like and under-states months in houses with irregular heavy days (an
+ * electric car charged at home on a few random days a month, 50–100 kWh each, against a median day
+ * of about 12 kWh); the expected month total is a sum of daily means, so a projection needs the
+ * mean. Which window's mean tracks a house best differs (a short one follows a PV house's
+ * self-consumption through the season, a long one averages over rare heavy days), so each
+ * candidate is scored on how well it predicted the following 14 days, and the scores choose the blend.
  */
 import type { DayTotal } from "./daily-totals.js";
 import { WindowedExpWeights } from "./exp-weights.js";

@@ -1,9 +1,11 @@
 /**
  * Daily energy totals and the experts that forecast them. Totals are forecast directly, not as the
- * sum of hourly medians, which would under-state a right-skewed day (forecast-anomaly.md §3.2 "Today
- * and month totals"): the month projection is the actual to date plus one such forecast per
- * remaining day, weekday-aware because weekly loads dominate some houses (SlimmeMeterPortal).
+ * sum of hourly medians, which would under-state a right-skewed day (the sum of medians is below
+ * the median of sums when every hour is skewed upwards): the month projection is the actual to
+ * date plus one such forecast per remaining day, weekday-aware because a load run on one weekday
+ * (a weekly car charge, a workshop day) can dominate a house's week.
  */
+import { median } from "simple-statistics";
 
 export interface DayTotal {
   readonly dayStartMs: number;
@@ -38,11 +40,8 @@ function medianOf(days: readonly DayTotal[], maxAge: number): number {
   const values = days
     .slice(-maxAge)
     .map((d) => d.kwh)
-    .filter((v) => !Number.isNaN(v))
-    .sort((a, b) => a - b);
-  if (values.length === 0) return Number.NaN;
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+    .filter((v) => !Number.isNaN(v));
+  return values.length === 0 ? Number.NaN : median(values);
 }
 
 export const DAILY_TOTAL_EXPERTS: readonly DailyTotalExpert[] = [

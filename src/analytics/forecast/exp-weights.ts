@@ -1,8 +1,9 @@
 /**
  * Exponential weights over a sliding window of per-day losses, one independent weighting per
- * "block" (e.g. a time-of-day band). The house's own recent backtest picks the blend, as
- * forecast-anomaly.md §3.2 suggests ("choose w per house by the backtest error of the last 28 days");
- * per-band weights let a recency expert win the evenings while an hour-of-week expert wins Mondays.
+ * "block" (e.g. a time-of-day band): the exponentially weighted average forecaster (Cesa-Bianchi &
+ * Lugosi, Prediction, Learning, and Games, 2006, ch. 2), so the house's own recent errors pick the
+ * blend; per-band weights let a recency expert win the evenings while an hour-of-week expert wins
+ * Mondays.
  */
 
 export class WindowedExpWeights {
@@ -11,7 +12,9 @@ export class WindowedExpWeights {
 
   /**
    * @param sharpness how strongly a relative loss excess is punished: weight = exp(-sharpness ·
-   *   days · excess / 10), where excess is (loss − best) / best. 5 was best on all bench files.
+   *   days · excess / 10), where excess is (loss − best) / best. At 5 over 28 days an expert 10 %
+   *   worse than the best keeps exp(−1.4) ≈ 25 % of the best's weight and one 50 % worse exp(−7) ≈
+   *   0.1 %: the blend follows a clear winner, not day-to-day noise.
    */
   constructor(
     readonly experts: number,

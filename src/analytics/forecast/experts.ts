@@ -2,10 +2,10 @@
  * Forecast experts: weighted medians over pools of past hours that resemble the target hour.
  *
  * This is the "persistence ensemble" family that wins for residential meters in BuildingsBench
- * (forecast-anomaly.md §2.1), with medians instead of means because the hourly MAE is the score and
- * household load is right-skewed, and with ±1 h neighbours to absorb timing jitter. On the bench files
- * pooled medians beat the mean-of-7-days baseline by 4–8 % MAE and hour-of-week pools win on weekly
- * loads (§2.1 "Hour-of-week must be in the model family").
+ * (Emami et al., NeurIPS 2023 Datasets and Benchmarks), with medians instead of means because the
+ * hourly MAE is the score (the median minimises absolute error) and household load is right-skewed,
+ * and with ±1 h neighbours to absorb timing jitter. Hour-of-week pools are in the family because a
+ * load run on one weekday is invisible to pools of the last few days.
  */
 import type { HourlyHistory } from "./history.js";
 import { type WeightedSample, weightedQuantile } from "./weighted-quantile.js";
@@ -25,7 +25,7 @@ export interface ExpertSpec {
   readonly neighbourWeight: number;
   /**
    * Scale each pooled day by (recent daily level / that day's total)^levelBeta, so a house whose
-   * consumption just stepped up (heating season, the DSMR heat pump) is not forecast at last month's
+   * consumption just stepped up (heating season, a heat pump switched on) is not forecast at last month's
    * level. 0 disables.
    */
   readonly levelBeta: number;
@@ -49,7 +49,10 @@ const base = {
   levelBeta: 0,
 };
 
-/** The expert set, tuned once on the bench files by backtest and then left alone (no per-file tuning). */
+/**
+ * The expert set: recency pools of several lengths and decays, day-type and hour-of-week pools, and
+ * a level-scaled pool. It is fixed for every house; the online weights choose among the experts.
+ */
 export const DEFAULT_EXPERTS: readonly ExpertSpec[] = [
   { ...base, name: "days-7", days: 7 },
   { ...base, name: "days-14-daytype", days: 14, otherDayTypeWeight: 0.4 },

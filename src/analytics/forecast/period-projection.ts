@@ -1,11 +1,12 @@
 /**
  * Today's and this month's projected energy: the actual to date plus a forecast of the rest, with an
  * 80 % interval taken from the model's own recent daily-total errors (not by summing hourly
- * quantiles, which would pretend the hours are independent: forecast-anomaly.md §3.2).
+ * quantiles, which would pretend the hours are independent when one cold or absent day moves all of
+ * its hours together).
  */
+import { quantile } from "simple-statistics";
 import { HOUR_MS } from "../../time/zoned.js";
 import type { ForecastModel } from "./model.js";
-import { sortedQuantile } from "./weighted-quantile.js";
 
 export interface PeriodProjection {
   readonly periodStartMs: number;
@@ -89,9 +90,9 @@ function intervalFor(model: ForecastModel, actual: number, remaining: number, da
     if (i >= window) sum -= errors[i - window]!;
     if (i >= window - 1) means.push(sum / window);
   }
-  means.sort((a, b) => a - b);
+  const [p10, p90] = quantile(means, [0.1, 0.9]) as [number, number];
   return {
-    low: actual + Math.max(0, remaining * (1 + sortedQuantile(means, 0.1))),
-    high: actual + Math.max(0, remaining * (1 + sortedQuantile(means, 0.9))),
+    low: actual + Math.max(0, remaining * (1 + p10)),
+    high: actual + Math.max(0, remaining * (1 + p90)),
   };
 }

@@ -1,4 +1,5 @@
-/** Weighted empirical quantiles: the building block of every forecast and interval in this folder. */
+/** Weighted and unweighted empirical quantiles: the building block of every forecast and interval in this folder. */
+import { quantileSorted } from "simple-statistics";
 
 export interface WeightedSample {
   value: number;
@@ -8,6 +9,11 @@ export interface WeightedSample {
 /**
  * The smallest sample value whose cumulative weight reaches q of the total (the lower weighted
  * quantile; for q = 0.5 a weighted median, the MAE-optimal point forecast). Sorts `samples` in place.
+ *
+ * simple-statistics' `weightedQuantile` has the same definition, but it takes parallel value and
+ * weight arrays, copies them into pairs on every call and throws on an empty or all-zero-weight
+ * pool. The experts call this for every forecast hour with a pool they reuse (no allocation), and
+ * an empty pool is the ordinary cold start (NaN), so this stays.
  */
 export function weightedQuantile(samples: WeightedSample[], q: number): number {
   if (samples.length === 0) return Number.NaN;
@@ -23,12 +29,12 @@ export function weightedQuantile(samples: WeightedSample[], q: number): number {
   return samples[samples.length - 1]!.value;
 }
 
-/** Unweighted quantile of already sorted values with linear interpolation (type 7). */
+/**
+ * Unweighted quantile of already sorted values with linear interpolation (Hyndman & Fan type 7,
+ * simple-statistics' `quantileSorted`); NaN for no values and q clamped to [0, 1] where it throws.
+ */
 export function sortedQuantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const pos = (n - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (pos - lo) * (sorted[hi]! - sorted[lo]!);
+  if (sorted.length === 0) return Number.NaN;
+  // quantileSorted only indexes and reads `length`, so a typed array serves as well as an array.
+  return quantileSorted(sorted as readonly number[], Math.min(1, Math.max(0, q)));
 }

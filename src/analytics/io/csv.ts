@@ -44,7 +44,7 @@ export function parseCsvRows(text: string, delimiter = ","): string[][] {
 }
 
 /** Semicolon-separated exports (common in NL/DE locales) are detected from the first line. */
-export function detectDelimiter(text: string): "," | ";" | "\t" {
+function detectDelimiter(text: string): "," | ";" | "\t" {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const counts = { ",": 0, ";": 0, "\t": 0 } as Record<"," | ";" | "\t", number>;
   for (const ch of firstLine) if (ch === "," || ch === ";" || ch === "\t") counts[ch]++;

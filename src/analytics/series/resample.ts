@@ -14,6 +14,8 @@ export function nominalStepMs(readings: readonly TimedValue[]): number {
     if (step > 0) steps.push(step);
   }
   if (steps.length === 0) throw new RangeError("need at least two distinct timestamps to infer the interval");
+  // The upper middle step, not simple-statistics' median: with an even count that averages the two
+  // middle steps, which can be a spacing no reading has (15 and 60 min giving 37.5).
   steps.sort((a, b) => a - b);
   return steps[Math.floor(steps.length / 2)]!;
 }

@@ -32,14 +32,10 @@ export interface CounterDecrease {
 
 /**
  * Hourly energy: slot i covers [startMs + i h, startMs + (i+1) h), aligned to local hours.
- * NaN marks an hour that is missing or only partly covered: gaps are never interpolated
- * (forecast-anomaly.md §3.1 step 1).
+ * NaN marks an hour that is missing or only partly covered: gaps are never interpolated, since an
+ * interpolated hour would be scored as if it had been measured.
  */
 export interface HourlySeries {
   readonly startMs: number;
   readonly kwh: Float64Array;
-}
-
-export function hourStart(series: HourlySeries, index: number): number {
-  return series.startMs + index * 3_600_000;
 }

@@ -1,7 +1,9 @@
 /**
- * Bodies that name each value by OBIS code (e450-protocols.md §2.2, §2.4): Steiermark E450s send
- * date-time + (OBIS, value) pairs; Kaifa, Iskra and Aidon add a scaler_unit, either flat
- * (OBIS, value, {scaler, unit}) or nested {OBIS, value, {scaler, unit}}. Elements that carry no
+ * Bodies that name each value by OBIS code. Steiermark E450s send date-time + (OBIS, value) pairs
+ * (martink173/smartmeter-datacollector hdlc_dlms_parser.py; esphome-libs/dlms_parser
+ * tests/expected/hdlc_landis_gyr_e450.h); Kaifa, Iskra and Aidon add a scaler_unit (their dumps in
+ * esphome-libs/dlms_parser tests/expected/), either flat (OBIS, value, {scaler, unit}) or nested
+ * {OBIS, value, {scaler, unit}}. Elements that carry no
  * code keep their position: a leading date-time is the measurement time (Steiermark), a trailing
  * printable octet-string is the meter number (Netz NÖ Kaifa; esphome dlms_meter reads it so).
  */

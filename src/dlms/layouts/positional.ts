@@ -1,8 +1,9 @@
 /**
- * Austrian E450 pushes that carry values only by position (e450-protocols.md §2.3). The order comes
- * from the operators' readers: Netz Burgenland from tosog/nbsm nbsm.py and the amsreader-firmware
- * landis-gyr README; the 11-element variant from arendst/Tasmota#23027; Wiener Netze from
- * bernikr/esphome-wienernetze-smartmeter wienernetze.cpp and ixs/tasmota-sml-parser#5.
+ * Austrian E450 pushes that carry values only by position, with no OBIS code in the frame. The order
+ * comes from the readers written for those operators: Netz Burgenland from tosog/nbsm nbsm.py and
+ * the amsreader-firmware landis-gyr README; the 11-element variant from arendst/Tasmota#23027;
+ * Wiener Netze from bernikr/esphome-wienernetze-smartmeter wienernetze.cpp and
+ * ixs/tasmota-sml-parser#5.
  */
 import type { DlmsData } from "../axdr.js";
 import { type ObisCode, parseObis } from "../../obis/obis.js";

@@ -1,5 +1,6 @@
 /**
- * Self-describing push (Swiss VSE/CII E450s, Cyprus; e450-protocols.md §2.1): the body is
+ * Self-describing push (Swiss VSE/CII E450s: scs/smartmeter-datacollector hdlc_dlms_parser.py
+ * `_parse_dlms_with_push_object_list`; Cyprus: esphome/esphome PR #16942): the body is
  * structure(N) whose element 0 is the push setup's capture-object list, array(N) of
  * {class-id, logical-name, attribute-index, data-index}; element i holds the value of object i.
  * Object 0 is the push setup itself, so element 0 is both the list and its value.

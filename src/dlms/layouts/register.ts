@@ -11,7 +11,7 @@ export interface ScalerUnit {
   readonly unit: number;
 }
 
-export type RegisterLabel =
+type RegisterLabel =
   | { readonly kind: "obis"; readonly code: ObisCode }
   | { readonly kind: "position"; readonly index: number };
 

@@ -1,5 +1,5 @@
 /**
- * A-XDR encoder for the DLMS data types an E450 push uses (research note §7; IEC 62056-6-2 §4.1.5).
+ * A-XDR encoder for the DLMS data types an E450 push uses (IEC 62056-6-2 §4.1.5).
  * Values are built as a typed tree so a wrong width or an out-of-range number fails where it is made.
  */
 
@@ -46,7 +46,7 @@ export const axdr = {
   structure: (...items: AxdrData[]): AxdrData => ({ type: "structure", items }),
   array: (items: readonly AxdrData[]): AxdrData => ({ type: "array", items }),
   octetString: (bytes: Uint8Array): AxdrData => ({ type: "octet-string", bytes }),
-  /** An octet-string holding ASCII text, as the E450 sends its serial and logical device name (§2.1). */
+  /** An octet-string holding ASCII text, as the E450 sends its serial and logical device name (EKZ). */
   asciiOctetString: (text: string): AxdrData => ({ type: "octet-string", bytes: asciiBytes(text) }),
   visibleString: (text: string): AxdrData => ({ type: "visible-string", text }),
   int8: (value: number) => integer("int8", value),
@@ -72,7 +72,7 @@ export function asciiBytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** A-XDR/BER length: one byte below 0x80, else 0x81 nn or 0x82 nn nn (research note §5, §7). */
+/** A-XDR/BER length: one byte below 0x80, else 0x81 nn or 0x82 nn nn (definite form, ITU-T X.690 §8.1.3). */
 export function encodeLength(length: number): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw new RangeError(`length ${length}`);
   if (length < 0x80) return Uint8Array.of(length);

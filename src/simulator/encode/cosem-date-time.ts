@@ -1,15 +1,15 @@
 /**
- * COSEM date-time, 12 bytes (research note §6; Blue Book §4.1.6.1): year u16, month, day, weekday
+ * COSEM date-time, 12 bytes (Blue Book §4.1.6.1): year u16, month, day, weekday
  * (1 = Monday), hour, minute, second, hundredths, deviation int16, clock status.
  */
 import type { LocalDateTime } from "../local-time.js";
 
-/** Deviation 0x8000 = "not specified": every E450 capture sends it (research note §6, observed). */
+/** Deviation 0x8000 = "not specified": every E450 capture sends it (tests/fixtures/real-frames). */
 const DEVIATION_NOT_SPECIFIED = 0x8000;
 const HUNDREDTHS_NOT_SPECIFIED = 0xff;
 
 export const CLOCK_STATUS = {
-  /** Bit 0: the meter flags its own time as invalid; E450 clock values always carry it (§6, observed). */
+  /** Bit 0: the meter flags its own time as invalid; E450 clock values always carry it (real-frames). */
   invalidValue: 0x01,
   /** Bit 7: daylight saving time active. */
   daylightSaving: 0x80,

@@ -1,6 +1,7 @@
 /**
- * DLMS Data-Notification (research note §6; Green Book §9.5): 0F | long-invoke-id-and-priority u32 |
- * date-time (0C + 12 bytes, a bare length with no 09 tag, or 00 when absent) | notification-body.
+ * DLMS Data-Notification (Green Book §9.5): 0F | long-invoke-id-and-priority u32 | date-time (0C + 12
+ * bytes, a bare length with no 09 tag as in pwitab/dlms-cosem test_data_notification.py, or 00 when
+ * absent) | notification-body.
  */
 import { concatBytes } from "./axdr.js";
 

@@ -1,6 +1,7 @@
 /**
- * DLMS General Block Transfer as the E450 streams long pushes (research note §3): every HDLC frame
- * carries one block E0 | block-control | block-number u16 | block-number-ack u16 | length | data.
+ * DLMS General Block Transfer (Green Book §9.1.4.6.12) as the E450 streams long pushes (EKZ,
+ * Steiermark and zero-key captures in tests/fixtures/real-frames): every HDLC frame carries one block
+ * E0 | block-control | block-number u16 | block-number-ack u16 | length | data.
  * Block-control 0x40 = streaming, more blocks follow; 0xC0 = last block.
  */
 import { concatBytes, encodeLength } from "./axdr.js";

@@ -1,5 +1,5 @@
 /**
- * general-glo-ciphering (research note §5; Green Book §9.2.7.2.4): DB | 08 system-title | length |
+ * general-glo-ciphering (Green Book §9.2.7.2.4): DB | 08 system-title | length |
  * SC | frame counter u32 | ciphertext | [12-byte GCM tag]. AES-128-GCM with IV = system title ‖
  * frame counter. SC 0x30 (encrypted + authenticated, Steiermark, Burgenland) appends the tag computed
  * with AAD = SC ‖ AK; SC 0x20 (encryption only, Wiener Netze) sends the GCM ciphertext alone, which is
@@ -11,7 +11,7 @@ import { concatBytes, encodeLength } from "./axdr.js";
 const GENERAL_GLO_CIPHERING_TAG = 0xdb;
 const TAG_LENGTH = 12;
 
-export type CipheringSecurity =
+type CipheringSecurity =
   | { readonly securityControl: 0x30; readonly authenticationKey: Uint8Array }
   | { readonly securityControl: 0x20 };
 

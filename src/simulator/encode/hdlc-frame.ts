@@ -1,5 +1,5 @@
 /**
- * HDLC frame (IEC 62056-46 §6.4; research note §3): 7E | format A0/A8 + 11-bit length | dest | src |
+ * HDLC frame (IEC 62056-46 §6.4): 7E | format A0/A8 + 11-bit length | dest | src |
  * control | HCS | information | FCS | 7E. The length counts every byte between the flags; HCS covers
  * format … control, FCS format … end of information, both CRC-16/X.25 sent least significant byte first.
  */
@@ -16,7 +16,7 @@ export interface HdlcFrameSpec {
   readonly source: Uint8Array;
   readonly control: number;
   readonly information: Uint8Array;
-  /** S bit: more segments follow (not used by the E450, which uses GBT instead; §3). */
+  /** S bit: more segments follow (no E450 capture sets it: the E450 uses GBT instead). */
   readonly segmented?: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * IEC 62056-21 messages a mode C meter sends (research note §1.3; IEC 62056-21 §6.3): the
+ * IEC 62056-21 messages a mode C meter sends (IEC 62056-21 §6.3): the
  * identification `/XXXZident CR LF` and the data message `STX data-lines ! CR LF ETX BCC`, where BCC
  * is the XOR of every byte after STX up to and including ETX.
  */
@@ -30,7 +30,7 @@ export function encodeIdentification(identification: Identification): Uint8Array
   return asciiBytes(`/${manufacturer}${baudCharacter}${identifier}\r\n`);
 }
 
-export function formatReadoutLine(line: ReadoutLine): string {
+function formatReadoutLine(line: ReadoutLine): string {
   return `${line.code}(${line.value}${line.unit === undefined ? "" : `*${line.unit}`})`;
 }
 

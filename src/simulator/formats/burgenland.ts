@@ -1,7 +1,7 @@
 /**
- * Netz Burgenland push (research note §2.3): one HDLC frame, no GBT, general-glo-ciphering SC 0x30 with
- * tag, and a positional structure(14) without OBIS codes: U1–U3 (uint16 V), I1–I3 (uint16 ×0.01 A),
- * P+ P− (uint32 W), A+ A− (uint32 Wh), three undocumented uint16, meter id (octet-string). Sources:
+ * Netz Burgenland push: one HDLC frame, no GBT, general-glo-ciphering SC 0x30 with tag, and a
+ * positional structure(14) without OBIS codes: U1–U3 (uint16 V), I1–I3 (uint16 ×0.01 A), P+ P−
+ * (uint32 W), A+ A− (uint32 Wh), three undocumented uint16, meter id (octet-string). Sources:
  * tosog/nbsm nbsm.py; amsreader-firmware test/payloads/landis-gyr gh501. The invoke-id runs apart from
  * the frame counter (gh501-1: 002180FC vs 002180F6, observed).
  */

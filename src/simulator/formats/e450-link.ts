@@ -1,8 +1,8 @@
 /**
- * The E450's HDLC link as seen in every capture (research note §3): dest CE FF, src 03, control 13
- * (UI, P/F set), LLC E6 E7 00 in the first frame of a push only, never HDLC segmentation. Long pushes
- * go as one General Block Transfer block per frame; no frame is longer than 139 bytes (A0 8B in the
- * EKZ 2026, Steiermark and zero-key captures, observed).
+ * The E450's HDLC link as every public capture shows it (tests/fixtures/real-frames): dest CE FF,
+ * src 03, control 13 (UI, P/F set), LLC E6 E7 00 in the first frame of a push only, never HDLC
+ * segmentation. Long pushes go as one General Block Transfer block per frame; no frame is longer
+ * than 139 bytes (A0 8B in the EKZ 2026, Steiermark and zero-key captures, observed).
  */
 import { concatBytes } from "../encode/axdr.js";
 import {
@@ -20,7 +20,7 @@ const CONTROL_UI_FINAL = 0x13;
 const LLC_RESPONSE = Uint8Array.of(0xe6, 0xe7, 0x00);
 const MAX_FRAME_LENGTH = 0x8b;
 
-export const E450_BLOCK_CAPACITY: BlockCapacity = (() => {
+const E450_BLOCK_CAPACITY: BlockCapacity = (() => {
   const following = MAX_FRAME_LENGTH - hdlcOverhead(DESTINATION, SOURCE) - GBT_HEADER_LENGTH;
   return { first: following - LLC_RESPONSE.length, following };
 })();

@@ -1,5 +1,5 @@
 /**
- * IEC 62056-21 mode C readout (research note §1.2–1.3). No E450 mode C capture is public, so the shape
+ * IEC 62056-21 mode C readout (IEC 62056-21 §6.4.3). No E450 mode C capture is public, so the shape
  * follows the nearest L+G one, the E350 ZMF100AC (saliWd/strommesser main_measure.py): the same lines in
  * the same order and number formats, identification with baud character 5 (9600 Bd).
  */
@@ -13,7 +13,7 @@ import type { Measurements } from "../load-model.js";
 import type { MeterIdentity } from "../meter-identity.js";
 import { type OutgoingFrame, readoutOutgoing, uncheckedOutgoing } from "./outgoing-frame.js";
 
-export const SIMULATOR_IDENTIFICATION: Identification = {
+const SIMULATOR_IDENTIFICATION: Identification = {
   manufacturer: "LGZ",
   baudCharacter: "5",
   identifier: "E450.SIM",
@@ -33,7 +33,7 @@ export function amperes(centiamps: number): string {
   return `${String(Math.floor(centiamps / 100)).padStart(3, "0")}.${String(centiamps % 100).padStart(2, "0")}`;
 }
 
-export function readoutLines(m: Measurements, identity: MeterIdentity): ReadoutLine[] {
+function readoutLines(m: Measurements, identity: MeterIdentity): ReadoutLine[] {
   const e = m.energy;
   return [
     { code: "F.F", value: "00" },

@@ -26,20 +26,24 @@ interface FormatBase {
 }
 
 /** A meter that sends unasked, every push interval. */
-export interface PushFormatSpec extends FormatBase {
+interface PushFormatSpec extends FormatBase {
   readonly mode: "push";
   /** Push period of the real meter, ms. */
   readonly pushIntervalMs: number;
 }
 
 /** A meter that only answers: an IEC 62056-21 sign-on gets identification and readout. */
-export interface DialogueFormatSpec extends FormatBase {
+interface DialogueFormatSpec extends FormatBase {
   readonly mode: "dialogue";
 }
 
 export type FormatSpec = PushFormatSpec | DialogueFormatSpec;
 
-/** Research note §1.1: Swiss CII and Burgenland push every 5 s; the Austrian intervals not stated are taken as 5 s too. */
+/**
+ * Swiss CII E450s push every 5 s (Romande Energie's specification and log in
+ * scs/smartmeter-datacollector#61), Burgenland ones too (the frame counters of amsreader-firmware
+ * gh501-1/-2); no source states the other Austrian intervals, so they are taken as 5 s as well.
+ */
 const FIVE_SECONDS = 5000;
 
 export const FORMATS: Readonly<Record<FormatName, FormatSpec>> = {

@@ -36,7 +36,7 @@ export function headerTimestamp(clock: MeterClockReading): CosemTimestamp {
   return { local: clock.local, weekday: clock.weekday, status: NOTIFICATION_HEADER_STATUS };
 }
 
-/** Value of the E450 clock object: the "invalid" bit always set, DST bit in summer (§6, observed 81/01). */
+/** Value of the E450 clock object: the "invalid" bit always set, DST bit in summer (81/01 in real-frames). */
 export function meterClockTimestamp(clock: MeterClockReading): CosemTimestamp {
   return {
     local: clock.local,

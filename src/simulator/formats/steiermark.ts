@@ -1,7 +1,7 @@
 /**
- * Austrian push, Energienetze Steiermark style (research note §2.2): general-glo-ciphering with SC 0x30
- * (encrypted + 12-byte tag) around a Data-Notification whose body is structure(33) = date-time + 16
- * (OBIS octet-string, double-long-unsigned) pairs, Wh / W / varh / var with no scaler. Long enough for
+ * Austrian push, Energienetze Steiermark style: general-glo-ciphering with SC 0x30 (encrypted +
+ * 12-byte tag) around a Data-Notification whose body is structure(33) = date-time + 16 (OBIS
+ * octet-string, double-long-unsigned) pairs, Wh / W / varh / var with no scaler. Long enough for
  * three GBT blocks (esphome-libs/dlms_parser tests/dumps/hdlc_landis_gyr_e450.log). The invoke-id
  * equals the frame counter in both published captures (observed).
  */
@@ -20,7 +20,7 @@ import {
 } from "./push-context.js";
 
 /** Pair order of the body (martink173/smartmeter-datacollector obis_register_sequence). */
-export const STEIERMARK_REGISTERS = [
+const STEIERMARK_REGISTERS = [
   "1-0:1.8.0.255",
   "1-0:1.8.1.255",
   "1-0:1.8.2.255",
@@ -39,7 +39,7 @@ export const STEIERMARK_REGISTERS = [
   "1-0:4.7.0.255",
 ] as const;
 
-export type SteiermarkRegister = (typeof STEIERMARK_REGISTERS)[number];
+type SteiermarkRegister = (typeof STEIERMARK_REGISTERS)[number];
 
 export interface SteiermarkPushValues {
   readonly invokeId: number;

@@ -1,9 +1,9 @@
 /**
- * Swiss CII push (VSE 2026 list, EKZ; research note §2.1): an unencrypted Data-Notification whose body
- * is structure(N) = [push-object-list, values…], the list being the value of the push setup's
- * attribute 2 and so its own first entry. Sent every 5 s over wired M-Bus at 2400 8E1 (§1.1), as GBT
- * blocks in HDLC frames. Capture order, types and units exactly as in the EKZ 2026 capture
- * (scs/smartmeter-datacollector tests/testdata/lg_e450.py); no scalers are sent.
+ * Swiss CII push (VSE 2026 list, EKZ): an unencrypted Data-Notification whose body is structure(N) =
+ * [push-object-list, values…], the list being the value of the push setup's attribute 2 and so its
+ * own first entry. Sent every 5 s over wired M-Bus at 2400 8E1 (scs/smartmeter-datacollector
+ * lge450.py), as GBT blocks in HDLC frames. Capture order, types and units exactly as in the EKZ 2026
+ * capture (scs/smartmeter-datacollector tests/testdata/lg_e450.py); no scalers are sent.
  */
 import { type AxdrData, axdr, concatBytes, encodeAxdr } from "../encode/axdr.js";
 import { type CosemTimestamp, encodeCosemDateTime } from "../encode/cosem-date-time.js";
@@ -21,7 +21,7 @@ export interface SwissPushValues {
   readonly notificationTime: CosemTimestamp;
   readonly logicalDeviceName: string;
   readonly serialNumber: string;
-  /** Value of the clock 0-0:1.0.0 (status 81/01: invalid bit set; §6). */
+  /** Value of the clock 0-0:1.0.0 (status 81/01: invalid bit set, as in the EKZ captures). */
   readonly clock: CosemTimestamp;
   /** Wh. */
   readonly activeEnergyImport: number;
@@ -102,7 +102,7 @@ function captureDefinition(object: Omit<CaptureObject, "value">): Uint8Array {
 }
 
 /** The Data-Notification as block-splittable pieces: header and list entries whole, values streamed. */
-export function swissApduPieces(push: SwissPushValues): ApduPiece[] {
+function swissApduPieces(push: SwissPushValues): ApduPiece[] {
   const count = CAPTURE_OBJECTS.length;
   const header = concatBytes([
     encodeDataNotificationHeader(push.invokeId, encodeCosemDateTime(push.notificationTime)),

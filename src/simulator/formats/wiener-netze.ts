@@ -1,9 +1,9 @@
 /**
- * Wiener Netze push on the optical port (research note §1.2, §2.3): 9600 8N1, one HDLC frame
- * `7E A0 67 CE FF 03 13 …`, general-glo-ciphering SC 0x20 (encrypted, no tag), Data-Notification with
- * header date-time and positional body structure(9) = date-time, +A, −A, +R, −R, +P, −P, +Q, −Q, all
- * uint32 (Wh, varh, W, var). Sources: bernikr/esphome-wienernetze-smartmeter wienernetze.cpp; decrypted
- * E450 bodies in ixs/tasmota-sml-parser#5 (body date-time status 80 in September).
+ * Wiener Netze push on the optical port: 9600 8N1, one HDLC frame `7E A0 67 CE FF 03 13 …`,
+ * general-glo-ciphering SC 0x20 (encrypted, no tag), Data-Notification with header date-time and
+ * positional body structure(9) = date-time, +A, −A, +R, −R, +P, −P, +Q, −Q, all uint32 (Wh, varh, W,
+ * var). Sources: bernikr/esphome-wienernetze-smartmeter README (uart 9600) and wienernetze.cpp;
+ * decrypted E450 bodies in ixs/tasmota-sml-parser#5 (body date-time status 80 in September).
  */
 import { axdr, encodeAxdr } from "../encode/axdr.js";
 import { type CosemTimestamp, encodeCosemDateTime } from "../encode/cosem-date-time.js";

@@ -1,28 +1,15 @@
 /**
  * The link's diagnostics, published on a bridge device ("E450 reader") rather than on the meter
  * device: with a wrong key no snapshot ever decodes, so the meter is never identified — and that is
- * exactly when the user needs to see "decryption failures" climbing (peers.md: the AMS wrong-key
- * incident, pain point 6).
+ * exactly when the user needs to see "decryption failures" climbing (a wrong key that showed only as
+ * "No HAN data received" in another reader: UtilitechAS/amsreader-firmware#1245).
  */
+import type { MeterDiagnostics } from "../../bus/events.js";
 import type { EntityState, SensorEntity } from "./entity.js";
 
-export const LINK_STATUSES = ["connecting", "connected", "disconnected"] as const;
+const LINK_STATUSES = ["connecting", "connected", "disconnected"] as const;
 /** The transport's state: serial port or TCP bridge open, or not (a valid frame is another matter). */
 export type LinkStatus = (typeof LINK_STATUSES)[number];
-
-/** What the pipeline counts since start; every counter only grows while the process runs. */
-export interface DiagnosticsSnapshot {
-  readonly framesReceived: number;
-  /** Frames discarded, by reason code (checksum, truncated, auth-failed, …). */
-  readonly framesRejected: Readonly<Record<string, number>>;
-  /** Frames missing according to gaps in the DLMS invocation counter. */
-  readonly lostFrames: number;
-  readonly decryptionFailures: number;
-  /** Epoch ms of the last valid frame; null before the first. */
-  readonly lastFrameAt: number | null;
-  /** Totals the integrity guard held back (IntegrityGuard.counters.suspect). */
-  readonly totalsHeldBack: number;
-}
 
 const counter = (id: string, name: string, icon: string): SensorEntity => ({
   id,
@@ -60,21 +47,30 @@ export interface DiagnosticStates {
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-export function diagnosticStates(diagnostics: DiagnosticsSnapshot): DiagnosticStates {
-  const rejected = Object.values(diagnostics.framesRejected).reduce((sum, count) => sum + count, 0);
-  const reasons = Object.fromEntries(
-    Object.entries(diagnostics.framesRejected).sort(([a], [b]) => a.localeCompare(b)),
-  );
+/** The bridge's states: the counters of every connection summed, the latest frame of any. */
+export function diagnosticStates(connections: readonly MeterDiagnostics[]): DiagnosticStates {
+  const sum = (count: (diagnostics: MeterDiagnostics) => number) =>
+    connections.reduce((total, diagnostics) => total + count(diagnostics), 0);
+  const byReason = new Map<string, number>();
+  for (const { framesRejected } of connections) {
+    for (const [reason, count] of Object.entries(framesRejected)) {
+      byReason.set(reason, (byReason.get(reason) ?? 0) + count);
+    }
+  }
+  const rejected = [...byReason.values()].reduce((total, count) => total + count, 0);
+  const reasons = Object.fromEntries([...byReason].sort(([a], [b]) => a.localeCompare(b)));
+  const frameTimes = connections.flatMap(({ lastFrameAt }) => (lastFrameAt === null ? [] : [lastFrameAt]));
+  const lastFrameAt = frameTimes.length === 0 ? null : Math.max(...frameTimes);
   const states: EntityState[] = [
-    { entityId: "frames_received", payload: String(diagnostics.framesReceived) },
+    { entityId: "frames_received", payload: String(sum((d) => d.framesReceived)) },
     { entityId: "frames_rejected", payload: String(rejected) },
-    { entityId: "lost_frames", payload: String(diagnostics.lostFrames) },
-    { entityId: "decryption_failures", payload: String(diagnostics.decryptionFailures) },
-    { entityId: "totals_held_back", payload: String(diagnostics.totalsHeldBack) },
+    { entityId: "lost_frames", payload: String(sum((d) => d.lostFrames)) },
+    { entityId: "decryption_failures", payload: String(sum((d) => d.decryptionFailures)) },
+    { entityId: "totals_held_back", payload: String(sum((d) => d.totalsHeldBack)) },
   ];
-  if (diagnostics.lastFrameAt !== null) {
+  if (lastFrameAt !== null) {
     // UTC with an explicit offset is what the timestamp device class needs (sensor docs).
-    states.push({ entityId: "last_frame", payload: new Date(diagnostics.lastFrameAt).toISOString() });
+    states.push({ entityId: "last_frame", payload: new Date(lastFrameAt).toISOString() });
   }
   return { states, attributes: new Map([["frames_rejected", JSON.stringify(reasons)]]) };
 }

@@ -13,6 +13,7 @@ import {
   meterObjectId,
 } from "./discovery.js";
 import { BRIDGE_ENTITIES } from "./diagnostics.js";
+import type { EarlierRun } from "./earlier-run.js";
 import type { MeterRegistry, MeterState } from "./meter-registry.js";
 import type { SinkConnection } from "./sink-connection.js";
 
@@ -30,8 +31,7 @@ export class DiscoveryPublisher {
     private readonly context: DiscoveryContext,
     private readonly meters: MeterRegistry,
     private readonly connection: Pick<SinkConnection, "publish">,
-    /** Components of an earlier run that ride along in a device's config until the stale check. */
-    private readonly carriedFor: (configTopic: string) => DeviceExtras,
+    private readonly earlier: EarlierRun,
   ) {}
 
   publish(message: DiscoveryMessage, force: boolean): void {
@@ -48,13 +48,13 @@ export class DiscoveryPublisher {
   meterMessage(meter: MeterState, extras?: DeviceExtras): DiscoveryMessage {
     const entities = [...meter.entities.values()];
     const topic = this.meterConfigTopic(meter.identity.key);
-    return meterDiscovery(meter.identity, entities, this.context, extras ?? this.carriedFor(topic));
+    return meterDiscovery(meter.identity, entities, this.context, extras ?? this.earlier.carriedFor(topic));
   }
 
   bridgeMessage(extras?: DeviceExtras): DiscoveryMessage {
     const topics = this.context.topics;
     const topic = topics.deviceConfig(bridgeObjectId(topics.baseTopic));
-    return bridgeDiscovery(BRIDGE_ENTITIES, this.context, extras ?? this.carriedFor(topic));
+    return bridgeDiscovery(BRIDGE_ENTITIES, this.context, extras ?? this.earlier.carriedFor(topic));
   }
 
   /** Every device this run announces: the bridge, then each meter. */

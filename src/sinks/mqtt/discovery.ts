@@ -9,25 +9,26 @@
  * (mqtt/discovery.py `_merge_common_device_options`). Full option names, no abbreviations: the payload
  * stays readable in MQTT Explorer, and its size (a few kB) is no concern for a local broker.
  *
- * Rules followed (research/ha-addon-conventions.md §3; sensor_device_classes.json):
+ * Rules followed (home-assistant/core components/mqtt/discovery.py, the MQTT discovery docs, and
+ * tests/fixtures/ha-schemas for the allowed device classes and units):
  * - `device` with identifiers, and `origin` with a name, are required in device discovery;
  * - `unique_id` on every component; `default_entity_id` with the domain (object_id is gone since 2026.4);
  * - `name` short and relative to the device (all MQTT entities have has_entity_name);
  * - a component removed from a device is announced once as `{"platform": "sensor"}` only, which makes
  *   HA remove that entity; it is then left out.
  */
-import type { MeterIdentity } from "../../meter/meter-identity.js";
+import type { MeterIdentity } from "../../model/meter-identity.js";
 import { toTopicSafeKey } from "../../meter/meter-identity.js";
 import type { SensorEntity } from "./entity.js";
 import type { Topics } from "./topics.js";
 
-export interface Origin {
+interface Origin {
   readonly name: string;
   readonly sw_version: string;
   readonly support_url?: string;
 }
 
-export interface DiscoveryDevice {
+interface DiscoveryDevice {
   readonly identifiers: readonly string[];
   readonly name: string;
   readonly manufacturer: string;
@@ -37,7 +38,7 @@ export interface DiscoveryDevice {
   readonly via_device?: string;
 }
 
-export interface AvailabilityItem {
+interface AvailabilityItem {
   readonly topic: string;
 }
 
@@ -58,11 +59,11 @@ export interface SensorComponent {
 }
 
 /** Announces the removal of a component (HA docs, device discovery: "remove a component"). */
-export interface RemovedComponent {
+interface RemovedComponent {
   readonly platform: "sensor";
 }
 
-export interface DevicePayload {
+interface DevicePayload {
   readonly device: DiscoveryDevice;
   readonly origin: Origin;
   readonly availability: readonly AvailabilityItem[];

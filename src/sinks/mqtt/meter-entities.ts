@@ -2,10 +2,10 @@
  * Snapshot → the meter device's sensors and their states: a pure function of the register table
  * (obis/registry.ts) and the readings, so discovery announces exactly what the meter sends.
  */
-import { type ExactNumber, parseDecimal, toDecimalString } from "../../model/exact-number.js";
+import { type ExactNumber, toDecimalString } from "../../model/exact-number.js";
 import { type RegisterInfo, registerInfoFor } from "../../obis/registry.js";
 import type { Reading, Snapshot } from "../../model/snapshot.js";
-import { type BaseUnit, isEnergyUnit, subtractExact, toBaseUnit, toKiloEnergy } from "../../meter/units.js";
+import { type BaseUnit, isEnergyUnit, toBaseUnit, toKiloEnergy } from "../../model/units.js";
 import type { EntityState, SensorEntity } from "./entity.js";
 import { localToOffsetIso } from "./local-time.js";
 
@@ -125,77 +125,35 @@ function convert(info: RegisterInfo, reading: Reading, timeZone: string): Conver
 }
 
 const CLOCK_INFO = registerInfoFor("0-0:1.0.0");
-const NET_POWER_NAME = "Power net";
-
 /**
- * Import minus export, exactly: positive while drawing from the grid, negative while feeding in
- * (peers.md pain point 15). Only derived when the meter does not send 16.7.0 itself, and only from
- * values in W.
+ * `derived` are values the meter runtime computed from the snapshot (signed net power); they are
+ * announced after what the meter stated.
  */
-function netPower(byId: ReadonlyMap<string, EntityState>, entities: ReadonlyMap<string, SensorEntity>) {
-  const derived: { entity: SensorEntity; state: EntityState }[] = [];
-  for (const suffix of ["", "_l1", "_l2", "_l3"]) {
-    const id = `power_net${suffix}`;
-    const importId = `power_import${suffix}`;
-    const exportId = `power_export${suffix}`;
-    if (entities.has(id)) continue;
-    const importState = byId.get(importId);
-    const exportState = byId.get(exportId);
-    if (!importState || !exportState) continue;
-    if (entities.get(importId)?.unit !== "W" || entities.get(exportId)?.unit !== "W") continue;
-    const difference = subtractDecimals(importState.payload, exportState.payload);
-    if (difference === null) continue;
-    const phase = suffix ? ` L${suffix.slice(2)}` : "";
-    derived.push({
-      entity: {
-        id,
-        name: `${NET_POWER_NAME}${phase}`,
-        deviceClass: "power",
-        stateClass: "measurement",
-        unit: "W",
-        displayPrecision: 0,
-        cadence: "fast",
-      },
-      state: { entityId: id, payload: difference },
-    });
-  }
-  return derived;
-}
-
-function subtractDecimals(a: string, b: string): string | null {
-  const left = parseDecimal(a);
-  const right = parseDecimal(b);
-  return left && right ? toDecimalString(subtractExact(left, right)) : null;
-}
-
-export function meterEntitiesOf(snapshot: Snapshot, timeZone: string): MeterEntities {
+export function meterEntitiesOf(
+  snapshot: Snapshot,
+  derived: readonly Reading[],
+  timeZone: string,
+): MeterEntities {
   const entities = new Map<string, SensorEntity>();
   const states = new Map<string, EntityState>();
   const skipped: { obis: string; why: string }[] = [];
-  for (const reading of snapshot.readings) {
-    const info = registerInfoFor(reading.obis);
-    if (!info) continue;
-    const converted = convert(info, reading, timeZone);
-    if (!converted) continue;
-    if ("why" in converted) {
-      skipped.push({ obis: reading.obis, why: converted.why });
-      continue;
-    }
+  const add = (converted: Converted) => {
     // 1-0:1.8.0 and 1-1:1.8.0 would share a key: the first one stated wins.
-    if (entities.has(converted.entity.id)) continue;
+    if ("why" in converted || entities.has(converted.entity.id)) return;
     entities.set(converted.entity.id, converted.entity);
     states.set(converted.entity.id, { entityId: converted.entity.id, payload: converted.payload });
-  }
-  if (CLOCK_INFO && !entities.has(CLOCK_INFO.key) && snapshot.meterTime) {
-    const clock = convertClock(CLOCK_INFO, snapshot.meterTime, timeZone);
-    if ("entity" in clock) {
-      entities.set(clock.entity.id, clock.entity);
-      states.set(clock.entity.id, { entityId: clock.entity.id, payload: clock.payload });
+  };
+  const addReadings = (readings: readonly Reading[]) => {
+    for (const reading of readings) {
+      const info = registerInfoFor(reading.obis);
+      const converted = info && convert(info, reading, timeZone);
+      if (!converted) continue;
+      if ("why" in converted) skipped.push({ obis: reading.obis, why: converted.why });
+      else add(converted);
     }
-  }
-  for (const { entity, state } of netPower(states, entities)) {
-    entities.set(entity.id, entity);
-    states.set(entity.id, state);
-  }
+  };
+  addReadings(snapshot.readings);
+  if (CLOCK_INFO && snapshot.meterTime) add(convertClock(CLOCK_INFO, snapshot.meterTime, timeZone));
+  addReadings(derived);
   return { entities: [...entities.values()], states: [...states.values()], skipped };
 }

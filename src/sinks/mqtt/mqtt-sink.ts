@@ -1,8 +1,9 @@
 /**
- * Publishes snapshots and diagnostics to Home Assistant over MQTT: device-based discovery, one
- * retained state topic per entity, availability (the add-on's last will plus a per-meter link
- * watchdog), re-announcement on Home Assistant's birth message, removal of stale entities and rate
- * limiting of fast-changing values. This class holds the lifecycle and routes events to the parts:
+ * The MQTT plugin: publishes the meters' events to Home Assistant with device-based discovery, one
+ * retained state topic per entity, availability (the add-on's last will plus each meter's online
+ * state as its runtime reports it), re-announcement on Home Assistant's birth message, removal of
+ * stale entities and rate limiting of fast-changing values. This class holds the lifecycle and
+ * routes events to the parts:
  * meter-registry.ts (what each meter has shown), discovery-publisher.ts (configs), publish-gate.ts
  * (states), stale-entities.ts (what an earlier run left behind).
  *
@@ -11,19 +12,15 @@
  * (HA then renders the template to nothing and logs a warning per entity); plain payloads need no
  * template rendering in HA, and other consumers (Node-RED, InfluxDB's MQTT input) read them as they are.
  */
-import { meterIdentityOf } from "../../meter/meter-identity.js";
-import type { Snapshot } from "../../model/snapshot.js";
-import { type AnnouncedStore, JsonFileAnnouncedStore } from "./announced-store.js";
-import {
-  BRIDGE_ENTITIES,
-  type DiagnosticsSnapshot,
-  diagnosticStates,
-  type LinkStatus,
-  linkStatusState,
-} from "./diagnostics.js";
-import { DiscoveryPublisher } from "./discovery-publisher.js";
-import type { Cadence } from "./entity.js";
+import type { MeterBus, MeterDiagnostics, MeterEvents } from "../../bus/events.js";
+import type { Plugin } from "../../bus/plugin.js";
 import type { Logger } from "../../logging/logger.js";
+import type { LinkState } from "../../model/link-state.js";
+import { type AnnouncedStore, JsonFileAnnouncedStore } from "./announced-store.js";
+import { BRIDGE_ENTITIES, diagnosticStates, type LinkStatus, linkStatusState } from "./diagnostics.js";
+import { DiscoveryPublisher } from "./discovery-publisher.js";
+import { EarlierRun } from "./earlier-run.js";
+import type { Cadence } from "./entity.js";
 import { meterEntitiesOf } from "./meter-entities.js";
 import { MeterRegistry } from "./meter-registry.js";
 import type { ConnectionHandlers, OutgoingMessage } from "./mqtt-connection.js";
@@ -49,15 +46,35 @@ export interface MqttSinkDependencies {
 const ANNOUNCED_FILE = "mqtt-announced.json";
 const BRIDGE_CADENCE = new Map(BRIDGE_ENTITIES.map((entity) => [entity.id, entity.cadence]));
 
-export class MqttSink {
+/** The link status Home Assistant shows for a transport state. */
+const LINK_STATUS: Readonly<Record<LinkState, LinkStatus>> = {
+  connecting: "connecting",
+  up: "connected",
+  down: "disconnected",
+  stopped: "disconnected",
+};
+/** With several connections, the bridge shows the worst of them. */
+const LINK_STATUS_RANK: Readonly<Record<LinkStatus, number>> = {
+  connected: 0,
+  connecting: 1,
+  disconnected: 2,
+};
+
+export class MqttSink implements Plugin {
+  readonly name = "mqtt";
   private readonly options: ResolvedMqttSinkOptions;
   private readonly topics: Topics;
   private readonly connection: SinkConnection;
   private readonly gate: PublishGate;
   private readonly random: () => number;
-  private readonly meters: MeterRegistry;
+  private readonly meters = new MeterRegistry();
+  private readonly earlier: EarlierRun;
   private readonly discovery: DiscoveryPublisher;
   private readonly stale: StaleEntities;
+  /** Per configured meter (connection): its latest counters and link status, summed for the bridge. */
+  private readonly diagnostics = new Map<string, MeterDiagnostics>();
+  private readonly links = new Map<string, LinkStatus>();
+  private unsubscribe: (() => void)[] = [];
   private birthTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -69,38 +86,28 @@ export class MqttSink {
     const topics = new Topics(this.options.discoveryPrefix, this.options.baseTopic);
     this.topics = topics;
     this.random = dependencies.random ?? Math.random;
-    this.gate = new PublishGate(this.options.publishIntervalMs, (topic, payload) =>
-      this.connection.publish(topic, payload),
-    );
     const handlers: ConnectionHandlers = {
       connected: () => this.onConnected(),
       message: (topic, payload) => this.onMessage(topic, payload),
     };
-    this.connection = (dependencies.connect ?? connectToBroker)(this.options, topics, logger, handlers);
-    this.meters = new MeterRegistry(
-      {
-        missedPushes: this.options.offlineAfterMissedPushes,
-        initialIntervalMs: this.options.initialPushIntervalMs,
-      },
-      (key, online, timeoutMs) => {
-        this.connection.publish(topics.meterStatus(key), online ? ONLINE : OFFLINE);
-        if (!online) this.logger.warn(`Meter ${key}: no valid frame for ${timeoutMs} ms; marked offline`);
-      },
-      logger,
+    const connection = (dependencies.connect ?? connectToBroker)(this.options, topics, logger, handlers);
+    this.connection = connection;
+    this.gate = new PublishGate(this.options.publishIntervalMs, (topic, payload) =>
+      connection.publish(topic, payload),
     );
+    const store =
+      dependencies.announcedStore ?? new JsonFileAnnouncedStore(`${this.options.dataDir}/${ANNOUNCED_FILE}`);
+    this.earlier = new EarlierRun(store);
     const origin = {
       name: "e450",
       sw_version: this.options.softwareVersion,
       ...(this.options.supportUrl ? { support_url: this.options.supportUrl } : {}),
     };
-    this.discovery = new DiscoveryPublisher({ topics, origin }, this.meters, this.connection, (configTopic) =>
-      this.stale.carriedFor(configTopic),
-    );
+    this.discovery = new DiscoveryPublisher({ topics, origin }, this.meters, connection, this.earlier);
     this.stale = new StaleEntities({
-      store:
-        dependencies.announcedStore ??
-        new JsonFileAnnouncedStore(`${this.options.dataDir}/${ANNOUNCED_FILE}`),
-      connection: this.connection,
+      store,
+      earlier: this.earlier,
+      connection,
       discovery: this.discovery,
       gate: this.gate,
       topics,
@@ -109,14 +116,21 @@ export class MqttSink {
     });
   }
 
-  start(): void {
-    this.stale.load();
-    this.setLinkStatus("connecting");
+  start(bus: MeterBus): void {
+    this.earlier.load();
+    this.publishLinkStatus();
+    this.unsubscribe = [
+      bus.on("snapshot", (event) => this.onSnapshot(event)),
+      bus.on("availability", (event) => this.onAvailability(event)),
+      bus.on("link", (event) => this.onLink(event)),
+      bus.on("diagnostics", (event) => this.onDiagnostics(event)),
+    ];
     this.connection.start();
   }
 
   /** Marks every meter and the add-on offline (retained), then disconnects. */
   async stop(): Promise<void> {
+    for (const undo of this.unsubscribe.splice(0)) undo();
     this.stale.stop();
     clearTimeout(this.birthTimer);
     // Values still held back by the rate limit go out now rather than never.
@@ -125,7 +139,6 @@ export class MqttSink {
       payload,
     }));
     this.gate.stop();
-    this.meters.stop();
     for (const meter of this.meters.values()) {
       finalMessages.push({ topic: this.topics.meterStatus(meter.identity.key), payload: OFFLINE });
     }
@@ -133,12 +146,12 @@ export class MqttSink {
     await this.connection.stop(finalMessages);
   }
 
-  /** One decoded push (already through the integrity guard): announce what is new, publish states. */
-  publishSnapshot(snapshot: Snapshot): void {
-    const identity = meterIdentityOf(snapshot, this.options.fallbackMeterKey);
-    const { entities, states, skipped } = meterEntitiesOf(snapshot, this.options.timeZone);
+  /** One push (already through the integrity guard): announce what is new, publish states. */
+  private onSnapshot({ identity, snapshot, derived }: MeterEvents["snapshot"]): void {
+    const { entities, states, skipped } = meterEntitiesOf(snapshot, derived, this.options.timeZone);
     for (const { obis, why } of skipped) this.logger.debug(`Not published: ${obis} (${why})`);
-    const { meter, changed } = this.meters.update(identity, entities);
+    const { meter, changed, isNew } = this.meters.update(identity, entities);
+    if (isNew) this.logger.info(`Meter ${identity.key} seen; announcing it to Home Assistant`);
     if (changed) {
       this.discovery.publish(this.discovery.meterMessage(meter), false);
       this.stale.save();
@@ -147,12 +160,32 @@ export class MqttSink {
       const cadence = meter.entities.get(state.entityId)?.cadence ?? "fast";
       this.gate.offer(this.topics.meterState(identity.key, state.entityId), state.payload, cadence);
     }
-    meter.watchdog.frameArrived();
     this.stale.snapshotArrived();
   }
 
-  publishDiagnostics(diagnostics: DiagnosticsSnapshot): void {
-    const { states, attributes } = diagnosticStates(diagnostics);
+  private onAvailability({ identity, online }: MeterEvents["availability"]): void {
+    const meter = this.meters.get(identity.key);
+    if (meter) meter.online = online;
+    this.connection.publish(this.topics.meterStatus(identity.key), online ? ONLINE : OFFLINE);
+  }
+
+  private onLink({ meter, state }: MeterEvents["link"]): void {
+    this.links.set(meter, LINK_STATUS[state]);
+    this.publishLinkStatus();
+  }
+
+  private publishLinkStatus(): void {
+    let worst: LinkStatus = this.links.size === 0 ? "connecting" : "connected";
+    for (const status of this.links.values()) {
+      if (LINK_STATUS_RANK[status] > LINK_STATUS_RANK[worst]) worst = status;
+    }
+    const state = linkStatusState(worst);
+    this.gate.offer(this.topics.bridgeState(state.entityId), state.payload, "on-change");
+  }
+
+  private onDiagnostics({ meter, diagnostics }: MeterEvents["diagnostics"]): void {
+    this.diagnostics.set(meter, diagnostics);
+    const { states, attributes } = diagnosticStates([...this.diagnostics.values()]);
     for (const state of states) {
       const cadence: Cadence = BRIDGE_CADENCE.get(state.entityId) ?? "fast";
       this.gate.offer(this.topics.bridgeState(state.entityId), state.payload, cadence);
@@ -160,11 +193,6 @@ export class MqttSink {
     for (const [entityId, json] of attributes) {
       this.gate.offer(this.topics.bridgeAttributes(entityId), json, "fast");
     }
-  }
-
-  setLinkStatus(status: LinkStatus): void {
-    const state = linkStatusState(status);
-    this.gate.offer(this.topics.bridgeState(state.entityId), state.payload, "on-change");
   }
 
   private onConnected(): void {
@@ -193,12 +221,12 @@ export class MqttSink {
     this.discovery.publish(this.discovery.bridgeMessage(), true);
     for (const meter of this.meters.values()) {
       this.discovery.publish(this.discovery.meterMessage(meter), true);
-      const status = meter.watchdog.online ? ONLINE : OFFLINE;
+      const status = meter.online ? ONLINE : OFFLINE;
       this.connection.publish(this.topics.meterStatus(meter.identity.key), status);
     }
     // A meter from an earlier run that has not pushed yet: its retained "online" may be stale after
     // a crash (the last will only covers the bridge topic).
-    for (const meterKey of this.stale.earlierMeterKeys()) {
+    for (const meterKey of this.earlier.meterKeys()) {
       if (!this.meters.has(meterKey)) this.connection.publish(this.topics.meterStatus(meterKey), OFFLINE);
     }
     for (const [topic, payload] of this.gate.latest()) this.connection.publish(topic, payload);

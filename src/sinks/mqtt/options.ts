@@ -38,10 +38,6 @@ export interface MqttSinkOptions {
   readonly supportUrl?: string;
   /** Minimum time between two states of a fast-changing value (power, voltage, …). Default 10 s. */
   readonly publishIntervalMs?: number;
-  /** A meter is offline after this many push intervals without a valid frame. Default 3. */
-  readonly offlineAfterMissedPushes?: number;
-  /** Push interval assumed until two frames have shown the real one. Default 60 s. */
-  readonly initialPushIntervalMs?: number;
   /** IANA zone of the meter's clock. Default: the host's (TZ in the add-on). */
   readonly timeZone?: string;
   /** Announced entities not seen again within this time after the first snapshot are removed. Default 15 min. */
@@ -51,8 +47,6 @@ export interface MqttSinkOptions {
   /** Reconnect backoff: first delay and cap. Defaults 1 s and 60 s. */
   readonly reconnectInitialDelayMs?: number;
   readonly reconnectMaxDelayMs?: number;
-  /** Key for snapshots without identity; must match the integrity guard's. Default "meter". */
-  readonly fallbackMeterKey?: string;
 }
 
 export type ResolvedMqttSinkOptions = Required<
@@ -68,13 +62,10 @@ export function resolveMqttSinkOptions(options: MqttSinkOptions): ResolvedMqttSi
     discoveryPrefix: options.discoveryPrefix ?? "homeassistant",
     baseTopic: options.baseTopic ?? "e450",
     publishIntervalMs: options.publishIntervalMs ?? 10_000,
-    offlineAfterMissedPushes: options.offlineAfterMissedPushes ?? 3,
-    initialPushIntervalMs: options.initialPushIntervalMs ?? 60_000,
     timeZone: options.timeZone ?? hostTimeZone(),
     staleAfterMs: options.staleAfterMs ?? 15 * 60_000,
     birthReplyMaxDelayMs: options.birthReplyMaxDelayMs ?? 3_000,
     reconnectInitialDelayMs: options.reconnectInitialDelayMs ?? 1_000,
     reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 60_000,
-    fallbackMeterKey: options.fallbackMeterKey ?? "meter",
   };
 }

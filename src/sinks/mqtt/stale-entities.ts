@@ -2,12 +2,12 @@
  * Removal of what an earlier run announced and this one no longer produces (a different meter, a
  * changed option): the record of announced configs (announced-store.ts) is kept up to date, and
  * `staleAfterMs` after this run's first snapshot everything of an earlier run not seen again is
- * removed. Until then the earlier components ride along in each device's config unchanged, so HA does
- * not lose an entity that merely has not been pushed yet.
+ * removed. Until then the earlier components ride along (earlier-run.ts).
  */
 import type { AnnouncedDevice, AnnouncedStore } from "./announced-store.js";
-import type { DeviceExtras, SensorComponent } from "./discovery.js";
+import type { SensorComponent } from "./discovery.js";
 import type { DiscoveryPublisher } from "./discovery-publisher.js";
+import type { EarlierRun } from "./earlier-run.js";
 import type { Logger } from "../../logging/logger.js";
 import type { PublishGate } from "./publish-gate.js";
 import type { SinkConnection } from "./sink-connection.js";
@@ -15,6 +15,7 @@ import type { Topics } from "./topics.js";
 
 export interface StaleEntitiesDependencies {
   readonly store: AnnouncedStore;
+  readonly earlier: EarlierRun;
   readonly connection: Pick<SinkConnection, "connected" | "publish">;
   readonly discovery: DiscoveryPublisher;
   /** Forgets the rate-limit state of a cleared topic. */
@@ -29,32 +30,14 @@ function isSensorComponent(component: object): component is SensorComponent {
 }
 
 export class StaleEntities {
-  /** Devices announced by an earlier run, until the stale check has compared them with this run. */
-  private earlier: readonly AnnouncedDevice[] = [];
   private cleanupDue = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: StaleEntitiesDependencies) {}
 
-  /** At start: what the earlier run announced. */
-  load(): void {
-    this.earlier = this.deps.store.load();
-  }
-
-  /** Before the stale check, components of an earlier run ride along unchanged. */
-  carriedFor(configTopic: string): DeviceExtras {
-    const earlier = this.earlier.find((device) => device.configTopic === configTopic);
-    return earlier ? { carried: earlier.components } : {};
-  }
-
-  /** Meter keys of the earlier run not yet compared with this one. */
-  earlierMeterKeys(): string[] {
-    return this.earlier.flatMap((device) => (device.meterKey === null ? [] : [device.meterKey]));
-  }
-
   /** Arms the stale check on the first snapshot of this run. */
   snapshotArrived(): void {
-    if (this.timer === undefined && this.earlier.length > 0) {
+    if (this.timer === undefined && this.deps.earlier.pending.length > 0) {
       this.timer = setTimeout(() => this.removeStale(), this.deps.staleAfterMs);
     }
   }
@@ -71,7 +54,7 @@ export class StaleEntities {
   /** Records what is announced now, and what of the earlier run is still pending the check. */
   save(): void {
     const devices = new Map<string, AnnouncedDevice>();
-    for (const device of this.earlier) devices.set(device.configTopic, device);
+    for (const device of this.deps.earlier.pending) devices.set(device.configTopic, device);
     for (const { message, meterKey } of this.deps.discovery.current()) {
       const components: Record<string, SensorComponent> = {};
       for (const [id, component] of Object.entries(message.payload.components)) {
@@ -100,9 +83,8 @@ export class StaleEntities {
       return;
     }
     this.cleanupDue = false;
-    const earlier = this.earlier;
-    // Emptied first: the configs built below must no longer carry the earlier components.
-    this.earlier = [];
+    // Taken first: the configs built below must no longer carry the earlier components.
+    const earlier = this.deps.earlier.take();
     const current = new Map(discovery.current().map(({ message }) => [message.topic, message]));
     for (const device of earlier) {
       const now = current.get(device.configTopic);

@@ -23,6 +23,7 @@ function typescriptFiles(folder: string): string[] {
 }
 
 const CHILD = `
+import { EventBus } from "./src/bus/event-bus.js";
 import { MqttSink } from "./src/sinks/mqtt/mqtt-sink.js";
 const [port, baseTopic, dataDir] = process.argv.slice(2);
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -30,7 +31,7 @@ const sink = new MqttSink(
   { host: "127.0.0.1", port: Number(port), baseTopic, discoveryPrefix: baseTopic + "-ha", dataDir, softwareVersion: "test" },
   quiet,
 );
-sink.start();
+sink.start(new EventBus(() => {}));
 setInterval(() => {}, 60_000);
 `;
 

@@ -18,7 +18,7 @@ function mosquittoBinary(): string {
   return found;
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

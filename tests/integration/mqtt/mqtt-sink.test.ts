@@ -10,6 +10,7 @@ import { deviceDiscoveryProblems } from "../../unit/sinks/mqtt/ha-discovery-rule
 import { BrokerLog } from "./broker-log.js";
 import { buildChildSink } from "./child-sink.js";
 import { Mosquitto } from "./mosquitto.js";
+import { MeterEventSource } from "../../helpers/meter-events.js";
 
 const METER = "4c475a670312d687";
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -59,15 +60,17 @@ describe("MQTT sink against a real Mosquitto", () => {
       cleanups.push(() => sink.stop());
       return sink;
     };
-    return { base, prefix, log, newSink, options };
+    const meters = new MeterEventSource();
+    cleanups.push(async () => meters.stop());
+    return { base, prefix, log, newSink, options, meters };
   }
 
   it("announces discovery Home Assistant accepts, retained, and the states arrive", async () => {
-    const { base, prefix, log, newSink } = await setUp();
+    const { base, prefix, log, newSink, meters } = await setUp();
     const sink = newSink();
-    sink.start();
+    sink.start(meters.bus);
     await log.waitForPayload(`${base}/status`, "online");
-    sink.publishSnapshot(E450_PUSH);
+    meters.push(E450_PUSH);
     await log.waitForPayload(`${base}/meter/${METER}/energy_import`, "12345.678");
     await log.waitForPayload(`${base}/meter/${METER}/status`, "online");
     expect(log.last(`${base}/meter/${METER}/power_net`)?.payload).toBe("1375");
@@ -87,10 +90,10 @@ describe("MQTT sink against a real Mosquitto", () => {
   });
 
   it("republishes discovery and states when Home Assistant announces itself online", async () => {
-    const { base, prefix, log, newSink } = await setUp();
+    const { base, prefix, log, newSink, meters } = await setUp();
     const sink = newSink();
-    sink.start();
-    sink.publishSnapshot(E450_PUSH);
+    sink.start(meters.bus);
+    meters.push(E450_PUSH);
     const config = `${prefix}/device/e450_${METER}/config`;
     await log.waitFor((messages) => messages.some((m) => m.topic === config), "the meter config");
     const before = log.messages.length;
@@ -102,14 +105,14 @@ describe("MQTT sink against a real Mosquitto", () => {
   });
 
   it("resumes publishing after the broker is stopped and started again", async () => {
-    const { base, prefix, log, newSink } = await setUp();
+    const { base, prefix, log, newSink, meters } = await setUp();
     const sink = newSink();
-    sink.start();
-    sink.publishSnapshot(pushWith([numberReading("1-1:1.8.0", 1000, 0, "Wh")]));
+    sink.start(meters.bus);
+    meters.push(pushWith([numberReading("1-1:1.8.0", 1000, 0, "Wh")]));
     await log.waitForPayload(`${base}/meter/${METER}/energy_import`, "1");
 
     await broker.halt();
-    sink.publishSnapshot(pushWith([numberReading("1-1:1.8.0", 2000, 0, "Wh")])); // while the broker is down
+    meters.push(pushWith([numberReading("1-1:1.8.0", 2000, 0, "Wh")])); // while the broker is down
     await broker.resume();
     // The test's own client reconnects too, but its subscription went with the broker's state.
     const fresh = await BrokerLog.connect(broker.url);
@@ -120,7 +123,7 @@ describe("MQTT sink against a real Mosquitto", () => {
       (m) => m.some((x) => x.topic === `${prefix}/device/e450_${METER}/config`),
       "config again",
     );
-    sink.publishSnapshot(pushWith([numberReading("1-1:1.8.0", 3000, 0, "Wh")]));
+    meters.push(pushWith([numberReading("1-1:1.8.0", 3000, 0, "Wh")]));
     await fresh.waitForPayload(`${base}/meter/${METER}/energy_import`, "3");
   });
 
@@ -151,11 +154,11 @@ describe("MQTT sink against a real Mosquitto", () => {
   });
 
   it("removes entities that an earlier run announced and this one does not have", async () => {
-    const { base, prefix, log, newSink, options } = await setUp({ staleAfterMs: 300 });
+    const { base, prefix, log, newSink, options, meters } = await setUp({ staleAfterMs: 300 });
     const config = `${prefix}/device/e450_${METER}/config`;
     const first = newSink();
-    first.start();
-    first.publishSnapshot(
+    first.start(meters.bus);
+    meters.push(
       pushWith([numberReading("1-1:1.8.0", 1000, 0, "Wh"), numberReading("1-0:32.7.0", 2301, -1, "V")]),
     );
     await log.waitForPayload(`${base}/meter/${METER}/voltage_l1`, "230.1");
@@ -163,8 +166,11 @@ describe("MQTT sink against a real Mosquitto", () => {
 
     const second = new MqttSink(options, quiet);
     cleanups.push(() => second.stop());
-    second.start();
-    second.publishSnapshot(pushWith([numberReading("1-1:1.8.0", 1001, 0, "Wh")]));
+    // A restart: a new run of the meter runtime too, which reports the meter online again.
+    const restarted = new MeterEventSource();
+    cleanups.push(async () => restarted.stop());
+    second.start(restarted.bus);
+    restarted.push(pushWith([numberReading("1-1:1.8.0", 1001, 0, "Wh")]));
     await log.waitForPayload(`${base}/meter/${METER}/voltage_l1`, "");
     const components = () => log.on(config).map((m) => JSON.parse(m.payload).components);
     // First announced as platform only (HA removes the entity), then left out.

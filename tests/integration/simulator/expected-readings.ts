@@ -9,7 +9,7 @@ import { compareExact, type ExactNumber, exact } from "../../../src/model/exact-
 import type { FormatName, PushContext } from "../../../src/simulator/index.js";
 import { formatLocalIso } from "../../../src/simulator/local-time.js";
 
-export type ExpectedValue =
+type ExpectedValue =
   | { readonly kind: "number"; readonly exact: ExactNumber; readonly unit: string }
   | { readonly kind: "text"; readonly text: string }
   | { readonly kind: "datetime"; readonly local: string };

@@ -2,7 +2,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TcpTransport } from "../../../src/transport/tcp.js";
-import type { LinkState } from "../../../src/transport/transport.js";
+import type { LinkState } from "../../../src/model/link-state.js";
 
 function waitFor<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ export const CURRENT_GRAMMAR =
 export const LEGACY_GRAMMAR =
   /^(?:|bool|email|url|port|device(?:\((?<filter>subsystem=[a-z]+)\))?|str(?:\((?<s_min>\d+)?,(?<s_max>\d+)?\))?|password(?:\((?<p_min>\d+)?,(?<p_max>\d+)?\))?|int(?:\((?<i_min>\d+)?,(?<i_max>\d+)?\))?|float(?:\((?<f_min>[\d.]+)?,(?<f_max>[\d.]+)?\))?|match\((?<match>.*)\)|list\((?<list>.+)\))\??$/;
 
-export type LeafKind =
+type LeafKind =
   | "bool"
   | "email"
   | "url"

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 
-export interface ExpectedReading {
+interface ExpectedReading {
   readonly obis: string;
   readonly value: string | number;
   readonly unit: string | null;

@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type GuardLogger, IntegrityGuard } from "../../../src/meter/integrity-guard.js";
+import type { Logger } from "../../../src/logging/logger.js";
+import { type GuardResult, IntegrityGuard } from "../../../src/meter/integrity-guard.js";
+import { meterIdentityOf } from "../../../src/meter/meter-identity.js";
 import { JsonFileTotalsStore } from "../../../src/meter/json-file-totals-store.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
 import { MemoryTotalsStore, type TotalsStore } from "../../../src/meter/totals-store.js";
@@ -14,12 +16,17 @@ interface Logged {
   fields?: Readonly<Record<string, unknown>>;
 }
 
-function recordingLogger(): GuardLogger & { lines: Logged[] } {
+/** The guard keys its baselines by the sender's identity, as the meter runtime does. */
+function check(guard: IntegrityGuard, snapshot: Snapshot, receivedAt: number): GuardResult {
+  return guard.check(meterIdentityOf(snapshot).key, snapshot, receivedAt);
+}
+
+function recordingLogger(): Logger & { lines: Logged[] } {
   const lines: Logged[] = [];
   const log = (level: Logged["level"]) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
     lines.push({ level, message, ...(fields ? { fields } : {}) });
   };
-  return { lines, info: log("info"), warn: log("warn"), error: log("error") };
+  return { lines, debug: () => {}, info: log("info"), warn: log("warn"), error: log("error") };
 }
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -38,8 +45,8 @@ function publishedObis(snapshot: Snapshot): string[] {
 /** A guard that has accepted 1000 Wh at T0 (after the first-value confirmation at T0 − 5 s). */
 function primedGuard(store: TotalsStore = new MemoryTotalsStore(), logger = recordingLogger()) {
   const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, store, logger);
-  guard.check(importTotal(999), T0 - 5 * SECOND);
-  const accepted = guard.check(importTotal(1000), T0);
+  check(guard, importTotal(999), T0 - 5 * SECOND);
+  const accepted = check(guard, importTotal(1000), T0);
   expect(publishedObis(accepted.snapshot)).toEqual(["1-1:1.8.0.255"]);
   return { guard, store, logger };
 }
@@ -48,7 +55,7 @@ describe("IntegrityGuard", () => {
   it("holds the very first value until a consistent second reading confirms it", () => {
     const logger = recordingLogger();
     const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, new MemoryTotalsStore(), logger);
-    const first = guard.check(importTotal(1000), T0);
+    const first = check(guard, importTotal(1000), T0);
     expect(first.snapshot.readings).toEqual([]);
     expect(first.held).toEqual([
       {
@@ -61,7 +68,7 @@ describe("IntegrityGuard", () => {
         unit: "Wh",
       },
     ]);
-    const second = guard.check(importTotal(1003), T0 + 5 * SECOND);
+    const second = check(guard, importTotal(1003), T0 + 5 * SECOND);
     expect(publishedObis(second.snapshot)).toEqual(["1-1:1.8.0.255"]);
     expect(guard.counters.suspect).toBe(0);
     expect(logger.lines.filter((line) => line.level === "warn")).toEqual([]);
@@ -69,17 +76,17 @@ describe("IntegrityGuard", () => {
 
   it("does not let a corrupt first value become the baseline", () => {
     const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, new MemoryTotalsStore(), recordingLogger());
-    guard.check(importTotal(99_999_999), T0);
+    check(guard, importTotal(99_999_999), T0);
     // The next, correct reading is lower: it replaces the unconfirmed candidate instead of being refused.
-    expect(guard.check(importTotal(1000), T0 + 5 * SECOND).held[0]?.reason).toBe("unconfirmed");
-    expect(publishedObis(guard.check(importTotal(1001), T0 + 10 * SECOND).snapshot)).toEqual([
+    expect(check(guard, importTotal(1000), T0 + 5 * SECOND).held[0]?.reason).toBe("unconfirmed");
+    expect(publishedObis(check(guard, importTotal(1001), T0 + 10 * SECOND).snapshot)).toEqual([
       "1-1:1.8.0.255",
     ]);
   });
 
   it("holds a decrease, counts it, and logs both values with the reset instructions", () => {
     const { guard, logger } = primedGuard();
-    const result = guard.check(importTotal(990), T0 + 10 * SECOND);
+    const result = check(guard, importTotal(990), T0 + 10 * SECOND);
     expect(result.snapshot.readings).toEqual([]);
     expect(result.held.map((hold) => [hold.reason, hold.candidate, hold.previous])).toEqual([
       ["decrease", "990", "1000"],
@@ -94,17 +101,17 @@ describe("IntegrityGuard", () => {
   it("never publishes a decrease, however often the same low value repeats", () => {
     const { guard } = primedGuard();
     for (let push = 1; push <= 50; push++) {
-      expect(guard.check(importTotal(500), T0 + push * 5 * SECOND).snapshot.readings).toEqual([]);
+      expect(check(guard, importTotal(500), T0 + push * 5 * SECOND).snapshot.readings).toEqual([]);
     }
     expect(guard.counters.byReason.decrease).toBe(50);
-    expect(publishedObis(guard.check(importTotal(1001), T0 + 300 * SECOND).snapshot)).toEqual([
+    expect(publishedObis(check(guard, importTotal(1001), T0 + 300 * SECOND).snapshot)).toEqual([
       "1-1:1.8.0.255",
     ]);
   });
 
   it("warns at the start of a streak and then at most hourly, while counting every hold", () => {
     const { guard, logger } = primedGuard();
-    for (let minute = 1; minute <= 61; minute++) guard.check(importTotal(900), T0 + minute * 60 * SECOND);
+    for (let minute = 1; minute <= 61; minute++) check(guard, importTotal(900), T0 + minute * 60 * SECOND);
     const warnings = logger.lines.filter((line) => line.level === "warn");
     expect(warnings).toHaveLength(2);
     expect(guard.counters.byReason.decrease).toBe(61);
@@ -112,33 +119,34 @@ describe("IntegrityGuard", () => {
 
   it("holds a jump larger than max power × elapsed time, and accepts one just within it", () => {
     const { guard } = primedGuard();
-    const tooMuch = guard.check(importTotal(1059), T0 + 10 * SECOND); // +59 Wh > 58.5 Wh
+    const tooMuch = check(guard, importTotal(1059), T0 + 10 * SECOND); // +59 Wh > 58.5 Wh
     expect(tooMuch.held.map((hold) => hold.reason)).toEqual(["jump"]);
-    const justWithin = guard.check(importTotal(1058), T0 + 10 * SECOND); // +58 Wh ≤ 58.5 Wh
+    const justWithin = check(guard, importTotal(1058), T0 + 10 * SECOND); // +58 Wh ≤ 58.5 Wh
     expect(publishedObis(justWithin.snapshot)).toEqual(["1-1:1.8.0.255"]);
     expect(guard.counters.byReason.jump).toBe(1);
   });
 
   it("measures the allowed increase from the last good reading, so a missing total widens it", () => {
     const { guard } = primedGuard();
-    const withoutTotal = guard.check(
+    const withoutTotal = check(
+      guard,
       pushWith([numberReading("1-0:1.7.0.255", 500, 0, "W")]),
       T0 + 60 * SECOND,
     );
     expect(publishedObis(withoutTotal.snapshot)).toEqual(["1-0:1.7.0.255"]);
     expect(withoutTotal.held).toEqual([]);
     // 17.25 kW × 62 s = 297.08 Wh (+1): +290 Wh is plausible after a minute without totals.
-    expect(publishedObis(guard.check(importTotal(1290), T0 + 60 * SECOND).snapshot)).toEqual([
+    expect(publishedObis(check(guard, importTotal(1290), T0 + 60 * SECOND).snapshot)).toEqual([
       "1-1:1.8.0.255",
     ]);
   });
 
   it("never publishes zero: counted after non-zero readings, silent for a register never used", () => {
     const { guard, logger } = primedGuard();
-    const zeroImport = guard.check(importTotal(0), T0 + 5 * SECOND);
+    const zeroImport = check(guard, importTotal(0), T0 + 5 * SECOND);
     expect(zeroImport.held.map((hold) => hold.reason)).toEqual(["zero"]);
     const warnings = logger.lines.filter((line) => line.level === "warn").length;
-    const exportZero = guard.check(pushWith([numberReading("1-1:2.8.0.255", 0, 0, "Wh")]), T0 + 10 * SECOND);
+    const exportZero = check(guard, pushWith([numberReading("1-1:2.8.0.255", 0, 0, "Wh")]), T0 + 10 * SECOND);
     expect(exportZero.snapshot.readings).toEqual([]);
     expect(exportZero.held.map((hold) => hold.reason)).toEqual(["unused"]);
     expect(guard.counters).toEqual({ suspect: 1, byReason: { decrease: 0, jump: 0, zero: 1, invalid: 0 } });
@@ -147,7 +155,7 @@ describe("IntegrityGuard", () => {
 
   it("holds a total that is not a number as invalid", () => {
     const { guard } = primedGuard();
-    const result = guard.check(pushWith([textReading("1-1:1.8.0.255", "garbage")]), T0 + 5 * SECOND);
+    const result = check(guard, pushWith([textReading("1-1:1.8.0.255", "garbage")]), T0 + 5 * SECOND);
     expect(result.held.map((hold) => [hold.reason, hold.candidate, hold.previous])).toEqual([
       ["invalid", null, "1000"],
     ]);
@@ -155,8 +163,8 @@ describe("IntegrityGuard", () => {
 
   it("compares kWh readings with Wh baselines exactly", () => {
     const { guard } = primedGuard();
-    expect(guard.check(importTotal(999, "kWh", -3), T0 + 5 * SECOND).held[0]?.reason).toBe("decrease");
-    expect(guard.check(importTotal(1001, "kWh", -3), T0 + 5 * SECOND).snapshot.readings).toHaveLength(1);
+    expect(check(guard, importTotal(999, "kWh", -3), T0 + 5 * SECOND).held[0]?.reason).toBe("decrease");
+    expect(check(guard, importTotal(1001, "kWh", -3), T0 + 5 * SECOND).snapshot.readings).toHaveLength(1);
   });
 
   it("passes every reading that is not an energy total untouched", () => {
@@ -166,7 +174,7 @@ describe("IntegrityGuard", () => {
       numberReading("1-0:1.7.0.255", 0, 0, "W"),
       textReading("0-0:96.14.0.255", "T1"),
     ];
-    expect(guard.check(pushWith(readings), T0 + 5 * SECOND).snapshot.readings).toEqual(readings);
+    expect(check(guard, pushWith(readings), T0 + 5 * SECOND).snapshot.readings).toEqual(readings);
   });
 
   it("keeps separate baselines per meter: a new meter identity starts fresh", () => {
@@ -174,7 +182,7 @@ describe("IntegrityGuard", () => {
     const otherMeter = pushWith([numberReading("1-1:1.8.0.255", 5, 0, "Wh")], {
       systemTitle: "4C475A6700000001",
     });
-    expect(guard.check(otherMeter, T0 + 5 * SECOND).held[0]?.reason).toBe("unconfirmed");
+    expect(check(guard, otherMeter, T0 + 5 * SECOND).held[0]?.reason).toBe("unconfirmed");
     expect(guard.counters.suspect).toBe(0);
   });
 });
@@ -204,11 +212,11 @@ describe("IntegrityGuard across a restart", () => {
 
     const logger = recordingLogger();
     const restarted = new IntegrityGuard({ maxPowerKw: MAX_KW }, new JsonFileTotalsStore(file), logger);
-    const lower = restarted.check(importTotal(999), T0 + 3600 * SECOND);
+    const lower = check(restarted, importTotal(999), T0 + 3600 * SECOND);
     expect(lower.held.map((hold) => [hold.reason, hold.previous])).toEqual([["decrease", "1000"]]);
     expect(logger.lines[0]?.message).toContain(`delete ${file}`);
     // The downtime counts: an hour at up to 17.25 kW allows +17.25 kWh, so +5 kWh passes at once.
-    expect(restarted.check(importTotal(6000), T0 + 3600 * SECOND).snapshot.readings).toHaveLength(1);
+    expect(check(restarted, importTotal(6000), T0 + 3600 * SECOND).snapshot.readings).toHaveLength(1);
   });
 
   it("an unreadable state file is reported and each total waits for confirmation again", () => {
@@ -216,7 +224,7 @@ describe("IntegrityGuard across a restart", () => {
     writeFileSync(file, "{ not json");
     const logger = recordingLogger();
     const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, new JsonFileTotalsStore(file), logger);
-    expect(guard.check(importTotal(1000), T0).held[0]?.reason).toBe("unconfirmed");
+    expect(check(guard, importTotal(1000), T0).held[0]?.reason).toBe("unconfirmed");
     expect(logger.lines).toEqual([
       expect.objectContaining({ level: "error", message: expect.stringContaining(file) }),
     ]);
@@ -226,10 +234,10 @@ describe("IntegrityGuard across a restart", () => {
     const store = new MemoryTotalsStore();
     const { guard } = primedGuard(store);
     const saves = store.saves;
-    guard.check(importTotal(1000), T0 + 5 * SECOND);
-    guard.check(importTotal(990), T0 + 10 * SECOND);
+    check(guard, importTotal(1000), T0 + 5 * SECOND);
+    check(guard, importTotal(990), T0 + 10 * SECOND);
     expect(store.saves).toBe(saves);
-    guard.check(importTotal(1001), T0 + 15 * SECOND);
+    check(guard, importTotal(1001), T0 + 15 * SECOND);
     expect(store.saves).toBe(saves + 1);
   });
 });

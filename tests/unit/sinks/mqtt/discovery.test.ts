@@ -9,10 +9,17 @@ import {
   meterDiscovery,
   type SensorComponent,
 } from "../../../../src/sinks/mqtt/discovery.js";
+import { derivedReadings } from "../../../../src/meter/derived.js";
+import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { meterEntitiesOf } from "../../../../src/sinks/mqtt/meter-entities.js";
 import { Topics } from "../../../../src/sinks/mqtt/topics.js";
 import { E450_PUSH } from "../../../fixtures/mqtt/e450-snapshots.js";
 import { deviceDiscoveryProblems } from "./ha-discovery-rules.js";
+
+/** What the sink gets for a snapshot: the readings and the runtime's derived values. */
+function entitiesOf(snapshot: Snapshot) {
+  return meterEntitiesOf(snapshot, derivedReadings(snapshot.readings), TIME_ZONE);
+}
 
 const CONTEXT: DiscoveryContext = {
   topics: new Topics("homeassistant", "e450"),
@@ -22,7 +29,7 @@ const TIME_ZONE = "Europe/Zurich";
 const GOLDEN = fileURLToPath(new URL("../../../fixtures/mqtt/e450-discovery.golden.json", import.meta.url));
 
 function meterMessage() {
-  const { entities } = meterEntitiesOf(E450_PUSH, TIME_ZONE);
+  const { entities } = entitiesOf(E450_PUSH);
   return meterDiscovery(meterIdentityOf(E450_PUSH), entities, CONTEXT);
 }
 
@@ -44,7 +51,7 @@ describe("device discovery payloads", () => {
   });
 
   it("a payload removing a component is still valid and carries only the platform for it", () => {
-    const { entities } = meterEntitiesOf(E450_PUSH, TIME_ZONE);
+    const { entities } = entitiesOf(E450_PUSH);
     const message = meterDiscovery(meterIdentityOf(E450_PUSH), entities, CONTEXT, {
       removed: ["voltage_l9"],
     });
@@ -156,7 +163,7 @@ describe("device discovery payloads", () => {
   });
 
   it("the full payload set of one E450 push matches the golden file", () => {
-    const { states } = meterEntitiesOf(E450_PUSH, TIME_ZONE);
+    const { states } = entitiesOf(E450_PUSH);
     const meter = meterMessage();
     const bridge = bridgeDiscovery(BRIDGE_ENTITIES, CONTEXT);
     const actual = {

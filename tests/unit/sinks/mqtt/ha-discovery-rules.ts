@@ -29,8 +29,8 @@ function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(fileURLToPath(new URL(name, FIXTURES)), "utf8")) as T;
 }
 
-export const SENSOR_RULES = readFixture<SensorRules>("sensor_device_classes.json");
-export const ABBREVIATION_TABLES = readFixture<AbbreviationTables>("abbreviations.json");
+const SENSOR_RULES = readFixture<SensorRules>("sensor_device_classes.json");
+const ABBREVIATION_TABLES = readFixture<AbbreviationTables>("abbreviations.json");
 
 /** Full option names HA knows: the abbreviation tables' values. */
 const ENTITY_KEYS = new Set(Object.values(ABBREVIATION_TABLES.ABBREVIATIONS));

@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { derivedReadings } from "../../../../src/meter/derived.js";
+import type { Snapshot } from "../../../../src/model/snapshot.js";
 import { meterEntitiesOf } from "../../../../src/sinks/mqtt/meter-entities.js";
 import { numberReading, pushWith } from "../../../fixtures/mqtt/e450-snapshots.js";
 
+/** What the sink gets for a snapshot: the readings and the runtime's derived values. */
+function entitiesOf(snapshot: Snapshot) {
+  return meterEntitiesOf(snapshot, derivedReadings(snapshot.readings), "Europe/Vienna");
+}
+
 function statesOf(...readings: Parameters<typeof pushWith>[0]) {
-  const { states, entities, skipped } = meterEntitiesOf(pushWith(readings), "Europe/Vienna");
+  const { states, entities, skipped } = entitiesOf(pushWith(readings));
   return { states: Object.fromEntries(states.map((s) => [s.entityId, s.payload])), entities, skipped };
 }
 
@@ -41,7 +48,7 @@ describe("meterEntitiesOf", () => {
   });
 
   it("publishes the push header time as the meter clock when no clock register is sent", () => {
-    const { states } = meterEntitiesOf(pushWith([], { meterTime: "2026-07-01T12:00:00" }), "Europe/Vienna");
+    const { states } = entitiesOf(pushWith([], { meterTime: "2026-07-01T12:00:00" }));
     expect(states).toEqual([{ entityId: "meter_clock", payload: "2026-07-01T12:00:00+02:00" }]);
   });
 

@@ -3,6 +3,7 @@ import { MemoryAnnouncedStore } from "../../../../src/sinks/mqtt/announced-store
 import { MqttSink } from "../../../../src/sinks/mqtt/mqtt-sink.js";
 import { E450_PUSH, numberReading, pushWith } from "../../../fixtures/mqtt/e450-snapshots.js";
 import { FakeConnection, silentLogger } from "./fake-connection.js";
+import { MeterEventSource } from "../../../helpers/meter-events.js";
 
 const METER = "e450/meter/4c475a670312d687";
 const METER_CONFIG = "homeassistant/device/e450_4c475a670312d687/config";
@@ -19,6 +20,7 @@ describe("MqttSink", () => {
   let connection: FakeConnection;
   let store: MemoryAnnouncedStore;
   let sink: MqttSink;
+  let meters: MeterEventSource;
 
   function createSink(random = () => 0.5) {
     sink = new MqttSink(
@@ -41,16 +43,18 @@ describe("MqttSink", () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 10, 28, 13, 0, 0) });
     connection = new FakeConnection();
     store = new MemoryAnnouncedStore();
+    meters = new MeterEventSource();
     createSink();
   });
 
   afterEach(async () => {
+    meters.stop();
     await sink.stop();
     vi.useRealTimers();
   });
 
   it("announces the bridge on connect but the meter only after its first snapshot", () => {
-    sink.start();
+    sink.start(meters.bus);
     expect(connection.published.slice(0, 2)).toEqual([
       { topic: "e450/status", payload: "online" },
       { topic: BRIDGE_CONFIG, payload: expect.any(String) },
@@ -58,7 +62,7 @@ describe("MqttSink", () => {
     expect(connection.subscriptions).toEqual(["homeassistant/status"]);
     expect(connection.to(/e450_4c475a/)).toEqual([]);
 
-    sink.publishSnapshot(E450_PUSH);
+    meters.push(E450_PUSH);
     const order = connection.published.map((message) => message.topic);
     expect(order.indexOf(METER_CONFIG)).toBeLessThan(order.indexOf(`${METER}/energy_import`));
     expect(connection.to(/\/energy_import$/)).toEqual([
@@ -69,9 +73,9 @@ describe("MqttSink", () => {
   });
 
   it("publishes totals on every change and power at most once per interval", () => {
-    sink.start();
+    sink.start(meters.bus);
     for (let push = 0; push < 4; push++) {
-      sink.publishSnapshot(powerAndEnergy(1000 + push, 5000 + push));
+      meters.push(powerAndEnergy(1000 + push, 5000 + push));
       vi.advanceTimersByTime(2_000);
     }
     expect(connection.to(/energy_import$/).map((m) => m.payload)).toEqual(["5", "5.001", "5.002", "5.003"]);
@@ -81,8 +85,8 @@ describe("MqttSink", () => {
   });
 
   it("answers Home Assistant's birth message after a random delay with discovery and current states", () => {
-    sink.start();
-    sink.publishSnapshot(E450_PUSH);
+    sink.start(meters.bus);
+    meters.push(E450_PUSH);
     connection.published = [];
     connection.handlers?.message("homeassistant/status", "online");
     vi.advanceTimersByTime(1_499); // random 0.5 × 3 s
@@ -99,12 +103,12 @@ describe("MqttSink", () => {
   });
 
   it("marks the meter offline when pushes stop, and online again with the next frame", () => {
-    sink.start();
-    sink.publishSnapshot(powerAndEnergy(1, 1));
+    sink.start(meters.bus);
+    meters.push(powerAndEnergy(1, 1));
     vi.advanceTimersByTime(5_000);
-    sink.publishSnapshot(powerAndEnergy(1, 1));
+    meters.push(powerAndEnergy(1, 1));
     vi.advanceTimersByTime(15_000); // 3 missed pushes of 5 s
-    sink.publishSnapshot(powerAndEnergy(1, 2));
+    meters.push(powerAndEnergy(1, 2));
     expect(connection.to(/meter\/.*\/status$/).map((m) => m.payload)).toEqual([
       "online",
       "offline",
@@ -142,12 +146,12 @@ describe("MqttSink", () => {
       },
     ];
     createSink();
-    sink.start();
+    sink.start(meters.bus);
     // Until the stale check, the earlier meter is marked offline and its components ride along.
     expect(connection.to(/oldmeter\/status$/)).toEqual([
       { topic: "e450/meter/oldmeter/status", payload: "offline" },
     ]);
-    sink.publishSnapshot(powerAndEnergy(1, 1));
+    meters.push(powerAndEnergy(1, 1));
     const announced = JSON.parse(connection.to(new RegExp(METER_CONFIG)).at(-1)?.payload ?? "{}");
     expect(Object.keys(announced.components).sort()).toEqual(["energy_import", "power_import", "voltage_l1"]);
 
@@ -166,10 +170,10 @@ describe("MqttSink", () => {
   });
 
   it("on stop sends held values, then the meter and the add-on offline", async () => {
-    sink.start();
-    sink.publishSnapshot(powerAndEnergy(1000, 1));
+    sink.start(meters.bus);
+    meters.push(powerAndEnergy(1000, 1));
     vi.advanceTimersByTime(1_000);
-    sink.publishSnapshot(powerAndEnergy(1500, 1));
+    meters.push(powerAndEnergy(1500, 1));
     await sink.stop();
     expect(connection.finalMessages).toEqual([
       { topic: `${METER}/power_import`, payload: "1500" },
@@ -179,9 +183,9 @@ describe("MqttSink", () => {
   });
 
   it("publishes diagnostics on the bridge, rejected frames with their reasons as attributes", () => {
-    sink.start();
-    sink.setLinkStatus("connected");
-    sink.publishDiagnostics({
+    sink.start(meters.bus);
+    meters.link("up");
+    meters.diagnostics({
       framesReceived: 12,
       framesRejected: { checksum: 2, "auth-failed": 1 },
       lostFrames: 3,

@@ -1,5 +1,5 @@
 /**
- * A typed event bus: the pipeline publishes, sinks listen. One failing listener is logged and never
+ * A typed event bus: meter runtimes publish, plugins listen. One failing listener is logged and never
  * stops the others or the ingest path (ARCHITECTURE "The flow of data").
  */
 export type Listener<T> = (event: T) => void;
@@ -13,11 +13,15 @@ export class EventBus<Events extends Record<string, unknown>> {
     const list = this.listeners[event] ?? [];
     this.listeners[event] = list;
     list.push(listener);
-    return () => list.splice(list.indexOf(listener), 1);
+    return () => {
+      const index = list.indexOf(listener);
+      if (index >= 0) list.splice(index, 1);
+    };
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.listeners[event] ?? []) {
+    // A copy: a listener may unsubscribe (itself or another) while the event is delivered.
+    for (const listener of [...(this.listeners[event] ?? [])]) {
       try {
         listener(payload);
       } catch (error) {

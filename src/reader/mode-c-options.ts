@@ -1,23 +1,7 @@
 /**
- * What the mode C/D readout session asks of the port that carries it, and how it is tuned.
+ * How the mode C/D readout session is tuned, and what it reports.
  */
-import type { Issue } from "../model/issue.js";
 import type { Iec62056FramerOptions } from "../framing/iec62056-21.js";
-import type { Snapshot } from "../model/snapshot.js";
-
-/** The port format of every IEC 62056-21 exchange: 7 data bits, even parity, 1 stop bit (§6.1). */
-export interface LineSettings {
-  readonly baudRate: number;
-  readonly dataBits: 7;
-  readonly parity: "even";
-  readonly stopBits: 1;
-}
-
-export type SessionAction =
-  | { readonly type: "write"; readonly bytes: Uint8Array }
-  | ({ readonly type: "configure" } & LineSettings)
-  | { readonly type: "snapshot"; readonly snapshot: Snapshot; readonly unparsed: readonly string[] }
-  | { readonly type: "issue"; readonly issue: Issue };
 
 /** Stable issue codes; the message is for people. */
 export type SessionIssueCode =
@@ -27,7 +11,8 @@ export type SessionIssueCode =
   | "iec-mode-e" // the meter speaks mode E (HDLC/DLMS), which a readout cannot read
   | "iec-baud-above-maximum" // a mode B meter switches to a rate above the configured maximum
   | "checksum" // BCC mismatch (DecodeErrorCode "checksum")
-  | "malformed"; // a verified readout without one data set (DecodeErrorCode "malformed")
+  | "malformed" // a verified readout without one data set (DecodeErrorCode "malformed")
+  | "iec-unparsed-lines"; // a verified readout with lines that are not data sets (they are skipped)
 
 export type SessionPhase =
   | "idle" // not started

@@ -3,8 +3,9 @@
  * ModeCSession against it with a fake clock (no real sleeps). Bytes only arrive intact when the port is
  * set to the rate the meter sends at; otherwise the port hears garbage, as a real UART would.
  */
-import { ModeCSession } from "../../../src/iec62056/mode-c-session.js";
-import type { ModeCSessionOptions, SessionAction } from "../../../src/iec62056/session-types.js";
+import { ModeCSession } from "../../../src/reader/mode-c-session.js";
+import type { ModeCSessionOptions } from "../../../src/reader/mode-c-options.js";
+import type { ReaderOutput } from "../../../src/reader/reader.js";
 
 export interface MeterScript {
   /** Identification line without '/' and CR LF, e.g. "LGZ4ZMF100AC.M26". */
@@ -23,7 +24,7 @@ export interface MeterScript {
 
 export interface LoggedAction {
   readonly at: number;
-  readonly action: SessionAction;
+  readonly action: ReaderOutput;
 }
 
 interface Transmission {
@@ -88,14 +89,14 @@ export function simulate(options: ModeCSessionOptions, meter: FakeMeter, endAt: 
   const session = new ModeCSession(options);
   const log: LoggedAction[] = [];
   let portBaud = 0;
-  const apply = (actions: SessionAction[], at: number) => {
+  const apply = (actions: ReaderOutput[], at: number) => {
     for (const action of actions) {
       log.push({ at, action });
-      if (action.type === "configure") portBaud = action.baudRate;
-      if (action.type === "write") meter.hear(action.bytes, at, portBaud);
+      if (action.kind === "configure") portBaud = action.format.baudRate;
+      if (action.kind === "write") meter.hear(action.bytes, at, portBaud);
     }
   };
-  apply(session.start(0), 0);
+  apply(session.linkUp(0), 0);
   for (;;) {
     const transmission = meter.nextTransmission();
     const deadline = session.nextDeadline();
@@ -104,7 +105,7 @@ export function simulate(options: ModeCSessionOptions, meter: FakeMeter, endAt: 
     if (transmission && transmission.at === next) {
       meter.take(transmission);
       const heard = transmission.baud === portBaud ? transmission.bytes : transmission.bytes.map(() => 0xff);
-      apply(session.receive(heard, next), next);
+      apply(session.push(heard, next), next);
     } else {
       apply(session.tick(next), next);
     }
@@ -115,15 +116,17 @@ export function simulate(options: ModeCSessionOptions, meter: FakeMeter, endAt: 
 /** A compact, comparable view of the log: "0 configure 300", "0 write /?!\r\n", "1.2 issue …". */
 export function describeLog(log: readonly LoggedAction[]): string[] {
   return log.map(({ at, action }) => {
-    switch (action.type) {
+    switch (action.kind) {
       case "configure":
-        return `${at} configure ${action.baudRate}`;
+        return `${at} configure ${action.format.baudRate}`;
       case "write":
         return `${at} write ${JSON.stringify(text(action.bytes))}`;
       case "snapshot":
         return `${at} snapshot ${action.snapshot.meterId} (${action.snapshot.readings.length} readings)`;
-      default:
+      case "issue":
         return `${at} issue ${action.issue.code}`;
+      default:
+        return `${at} frame ${action.protocol}`;
     }
   });
 }

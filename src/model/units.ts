@@ -3,7 +3,7 @@
  * scaler, IEC 62056-21 readouts write "kWh" and "kW" in the text: comparing or publishing them needs
  * one unit, and converting by shifting the decimal scaler keeps the value exact (ARCHITECTURE §5).
  */
-import { type ExactNumber, shiftScaler } from "../model/exact-number.js";
+import { type ExactNumber, shiftScaler } from "./exact-number.js";
 
 export type BaseUnit = "Wh" | "varh" | "VAh" | "W" | "var" | "VA" | "V" | "A" | "Hz";
 export type EnergyBaseUnit = "Wh" | "varh" | "VAh";
@@ -19,7 +19,7 @@ export interface Quantity<U extends string = BaseUnit> {
 }
 
 /** "kWh" → {Wh, 3}; null for a unit outside the table (the caller then leaves the value alone). */
-export function parseUnit(unit: string): { base: BaseUnit; exponent: number } | null {
+function parseUnit(unit: string): { base: BaseUnit; exponent: number } | null {
   for (const base of BASE_UNITS) {
     if (!unit.endsWith(base)) continue;
     const exponent = PREFIX_EXPONENTS[unit.slice(0, unit.length - base.length)];

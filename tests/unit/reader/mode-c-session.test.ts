@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ModeCSession } from "../../../src/iec62056/mode-c-session.js";
+import { ModeCSession } from "../../../src/reader/mode-c-session.js";
 import { describeLog, FakeMeter, simulate } from "./fake-meter.js";
-import { bytesOf, E350_READOUT, fixture } from "./fixture-cases.js";
+import { bytesOf, E350_READOUT, fixture } from "../iec62056/fixture-cases.js";
 
 const payload = fixture(E350_READOUT).payload;
 /** STX … ETX BCC of the real E350 capture. */
@@ -25,15 +25,16 @@ describe("mode C readout session against a scripted meter", () => {
       "60700 configure 4800",
       "60900 snapshot 13647123 (22 readings)",
     ]);
-    const snapshot = log.find((l) => l.action.type === "snapshot")?.action;
-    if (snapshot?.type !== "snapshot") throw new Error("no snapshot");
+    const snapshot = log.find((l) => l.action.kind === "snapshot")?.action;
+    if (snapshot?.kind !== "snapshot") throw new Error("no snapshot");
     expect(snapshot.snapshot.source).toBe("iec62056-21-readout");
     expect(snapshot.snapshot.readings.find((r) => r.obis === "1.8.1")?.value).toEqual({
       kind: "number",
       exact: { raw: 42951721n, scaler: -3 },
       unit: "kWh",
     });
-    expect(snapshot.unparsed).toEqual([]);
+    // Every line was a data set: nothing was skipped with an "iec-unparsed-lines" issue.
+    expect(log.filter((l) => l.action.kind === "issue")).toEqual([]);
   });
 
   it("reads a readout that arrives in pieces, through an optical head that echoes the writes", () => {
@@ -80,7 +81,7 @@ describe("mode C readout session against a scripted meter", () => {
       '2900 write "/?!\\r\\n"',
     ]);
     const issue = log[4]?.action;
-    expect(issue?.type === "issue" && issue.issue.message).toMatch(
+    expect(issue?.kind === "issue" && issue.issue.message).toMatch(
       /^readout rejected: block check character mismatch \(BCC sent 41, computed 01\); retrying in 2 s$/,
     );
   });
@@ -111,7 +112,7 @@ describe("mode C readout session against a scripted meter", () => {
   it("caps the retry delay", () => {
     const meter = new FakeMeter({ identification: E350, readout, silentSignOns: Infinity });
     const log = simulate({ ...POLL, retryDelayMs: 1000, maxRetryDelayMs: 3000 }, meter, 20_000);
-    const signOns = log.filter((l) => l.action.type === "write").map((l) => l.at);
+    const signOns = log.filter((l) => l.action.kind === "write").map((l) => l.at);
     // Each attempt waits 1500 ms for the identification, then 1 s, 2 s, 3 s, 3 s … before the next.
     expect(signOns).toEqual([0, 2500, 6000, 10500, 15000, 19500]);
   });
@@ -132,10 +133,10 @@ describe("mode C readout session against a scripted meter", () => {
     const log = simulate(POLL, meter, 120_000);
     expect(describeLog(log)).toEqual(["0 configure 300", '0 write "/?!\\r\\n"', "400 issue iec-mode-e"]);
     const issue = log[2]?.action;
-    expect(issue?.type === "issue" && issue.issue.message).toContain(
+    expect(issue?.kind === "issue" && issue.issue.message).toContain(
       "this meter speaks IEC 62056-21 mode E (HDLC/DLMS)",
     );
-    expect(issue?.type === "issue" && issue.issue.message).toContain(
+    expect(issue?.kind === "issue" && issue.issue.message).toContain(
       "reading it over the optical port needs the DLMS client, not yet supported",
     );
   });

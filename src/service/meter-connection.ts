@@ -1,15 +1,17 @@
 /**
  * From the configured meter connection to a transport, the decoder's protocol and, where the baud
- * rate is "auto", the line settings to hunt through (e450-protocols.md §1: M-Bus customer interface
- * 2400 8E1, optical push 9600 8N1, P1 115200 8N1).
+ * rate is "auto", the line settings to hunt through: the M-Bus customer interface at 2400 Bd 8E1
+ * (EN 13757-2 asks for even parity), the optical port configured to push at 9600 Bd 8N1 (Wiener Netze,
+ * Netz Burgenland customer-interface descriptions), P1 at 115200 Bd 8N1 (DSMR P1 5.0.2 §4.2).
  */
 import type { Layout, Protocol as ProtocolChoice, SerialFormatChoice } from "../config/choices.js";
 import type { MeterOptions } from "../config/options.js";
-import type { FormatHunt } from "./pipeline.js";
+import type { FormatHunt } from "../meter/runtime.js";
 import type { Protocol } from "../reader/stream-decoder.js";
 import { SerialTransport } from "../transport/serial.js";
 import { TcpTransport } from "../transport/tcp.js";
-import { SERIAL_PRESETS, type SerialFormat, type Transport } from "../transport/transport.js";
+import type { SerialFormat } from "../model/serial-format.js";
+import { SERIAL_PRESETS, type Transport } from "../transport/transport.js";
 
 export const DECODER_PROTOCOL: Record<ProtocolChoice, Protocol> = {
   auto: "auto",
@@ -43,7 +45,7 @@ function parseFormat(choice: Exclude<SerialFormatChoice, "auto">, baudRate: numb
 }
 
 /** The line settings to start with, and the others to try when nothing decodes. */
-export function serialFormats(
+function serialFormats(
   protocol: ProtocolChoice,
   baudRate: "auto" | number,
   format: SerialFormatChoice,

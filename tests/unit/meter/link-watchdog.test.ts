@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LinkWatchdog } from "../../../../src/sinks/mqtt/link-watchdog.js";
+import { LinkWatchdog } from "../../../src/meter/link-watchdog.js";
 
 describe("LinkWatchdog", () => {
   let changes: boolean[];

@@ -1,7 +1,7 @@
 /**
  * The IEC 62056-21 data readout dialogue (modes A, B and C; §6.4) as a pure state machine that drives a
- * port: the shell feeds it bytes and the time, and carries out the actions it returns. No I/O, no timers:
- * the shell calls `tick(now)` at `nextDeadline()`.
+ * port: the meter runtime feeds it bytes and the time, and carries out what it returns (a Reader, like
+ * the stream decoder). No I/O, no timers: the runtime calls `tick(now)` at `nextDeadline()`.
  *
  *   300 Bd 7E1 → "/?!\r\n" → "/LGZ4ZMF100AC.M26\r\n" → ACK "\x06 0 4 0 \r\n" → (300 ms) → 4800 Bd
  *   → STX … ETX BCC → snapshot → wait for the next poll → back to 300 Bd and sign on again.
@@ -13,14 +13,17 @@ import {
   MODE_C_BAUD_RATES,
   modeCBaudChar,
 } from "../framing/iec62056-21-identification.js";
-import type { SessionAction, SessionIssueCode, ModeCSessionOptions, SessionPhase } from "./session-types.js";
-import { decodeIec62056Frame } from "./snapshot.js";
+import type { Reader, ReaderOutput } from "./reader.js";
+import { DecoderStats } from "./stats.js";
+import type { SessionIssueCode, ModeCSessionOptions, SessionPhase } from "./mode-c-options.js";
+import { decodeIec62056Frame } from "../iec62056/snapshot.js";
 
 /** Every sign-on happens at 300 Bd (§6.3.1); the meter falls back to it after each readout. */
 const SIGN_ON_BAUD = 300;
 const ACK = 0x06;
 
-export class ModeCSession {
+export class ModeCSession implements Reader {
+  readonly stats = new DecoderStats();
   private readonly options: Required<Omit<ModeCSessionOptions, "framer">>;
   private readonly framer: Iec62056Framer;
   private phaseValue: SessionPhase = "idle";
@@ -60,11 +63,12 @@ export class ModeCSession {
     return this.deadline;
   }
 
-  start(now: number): SessionAction[] {
+  /** Every (re)opened link starts with a sign-on at 300 Bd. */
+  linkUp(now: number): ReaderOutput[] {
     return this.signOn(now);
   }
 
-  tick(now: number): SessionAction[] {
+  tick(now: number): ReaderOutput[] {
     if (this.deadline === null || now < this.deadline) return [];
     switch (this.phaseValue) {
       case "waiting":
@@ -91,8 +95,9 @@ export class ModeCSession {
     }
   }
 
-  receive(bytes: Uint8Array, now: number): SessionAction[] {
-    const actions: SessionAction[] = [];
+  push(bytes: Uint8Array, now: number): ReaderOutput[] {
+    this.stats.bytesReceived += bytes.length;
+    const actions: ReaderOutput[] = [];
     const waitingForMeter =
       this.phaseValue === "awaiting-identification" || this.phaseValue === "awaiting-readout";
     // Silence timeouts count from the last byte heard (§6.3.14: at most 1500 ms between characters).
@@ -121,21 +126,22 @@ export class ModeCSession {
     return actions;
   }
 
-  private signOn(now: number): SessionAction[] {
+  private signOn(now: number): ReaderOutput[] {
     this.framer.reset();
     this.identification = null;
     this.cycleStartedAt = now;
     this.phaseValue = "awaiting-identification";
     this.deadline = now + this.options.identificationTimeoutMs;
     const request = `/?${this.options.address}!\r\n`;
-    return [configure(SIGN_ON_BAUD), { type: "write", bytes: asciiBytes(request) }];
+    return [configure(SIGN_ON_BAUD), { kind: "write", bytes: asciiBytes(request) }];
   }
 
-  private onIdentification(identification: Identification, now: number): SessionAction[] {
+  private onIdentification(identification: Identification, now: number): ReaderOutput[] {
     this.identification = identification;
     if (identification.modeE !== null && !this.options.readoutOnModeE) {
       this.phaseValue = "stopped";
       this.deadline = null;
+      this.stats.reject("iec-mode-e");
       return [
         issue(
           "iec-mode-e",
@@ -172,17 +178,30 @@ export class ModeCSession {
       this.phaseValue = "changing-baud";
       this.deadline = now + this.options.baudSwitchDelayMs;
     }
-    return [{ type: "write", bytes: ack }];
+    return [{ kind: "write", bytes: ack }];
   }
 
-  private onReadout(frame: ReadoutFrame, now: number): SessionAction[] {
+  private onReadout(frame: ReadoutFrame, now: number): ReaderOutput[] {
     // The framer was reset at the baud switch, so the session supplies the identification it heard.
     const withIdentification: ReadoutFrame = { ...frame, identification: this.identification };
+    this.stats.framesReceived++;
+    this.stats.lastFrameAt = now;
     try {
       const { snapshot, unparsed } = decodeIec62056Frame(withIdentification);
       this.failures = 0;
+      this.stats.snapshots++;
       this.waitUntil(Math.max(now, this.cycleStartedAt + this.options.pollIntervalMs));
-      return [{ type: "snapshot", snapshot, unparsed }];
+      const outputs: ReaderOutput[] = [{ kind: "snapshot", snapshot, protocol: "iec62056-21" }];
+      if (unparsed.length > 0) {
+        // Not fatal (the data sets around them were read), but worth a look: never guessed at.
+        outputs.push(
+          issue(
+            "iec-unparsed-lines",
+            `readout lines that are not data sets, skipped: ${unparsed.join(" | ")}`,
+          ),
+        );
+      }
+      return outputs;
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       return this.fail(now, error.code === "checksum" ? "checksum" : "malformed", error.message);
@@ -209,8 +228,9 @@ export class ModeCSession {
   }
 
   /** Reports a failed attempt and retries after a delay that doubles per consecutive failure. */
-  private fail(now: number, code: SessionIssueCode, message: string): SessionAction[] {
+  private fail(now: number, code: SessionIssueCode, message: string): ReaderOutput[] {
     this.failures++;
+    this.stats.reject(code);
     const delay = Math.min(
       this.options.retryDelayMs * 2 ** (this.failures - 1),
       this.options.maxRetryDelayMs,
@@ -225,13 +245,14 @@ export class ModeCSession {
   }
 }
 
-function configure(baudRate: number): SessionAction {
-  return { type: "configure", baudRate, dataBits: 7, parity: "even", stopBits: 1 };
+/** Every IEC 62056-21 exchange is 7 data bits, even parity, 1 stop bit (§6.1); only the rate changes. */
+function configure(baudRate: number): ReaderOutput {
+  return { kind: "configure", format: { baudRate, dataBits: 7, parity: "even", stopBits: 1 } };
 }
 
-function issue(code: SessionIssueCode, message: string): SessionAction {
+function issue(code: SessionIssueCode, message: string): ReaderOutput {
   const value: Issue = { code, message };
-  return { type: "issue", issue: value };
+  return { kind: "issue", issue: value };
 }
 
 function asciiBytes(text: string): Uint8Array {

@@ -1,0 +1,56 @@
+/**
+ * The events every meter runtime publishes and every plugin may subscribe to. Each carries `meter`,
+ * the id of the configured meter (the connection) it came from; events about a decoded push also
+ * carry the sender's `identity`, whose key is stable per physical meter.
+ */
+import type { Issue } from "../model/issue.js";
+import type { LinkState } from "../model/link-state.js";
+import type { MeterIdentity } from "../model/meter-identity.js";
+import type { Reading, Snapshot } from "../model/snapshot.js";
+import type { EventBus } from "./event-bus.js";
+
+/** What a runtime counts since it started; every counter only grows while the process runs. */
+export interface MeterDiagnostics {
+  readonly framesReceived: number;
+  /** Frames discarded, by reason code (checksum, truncated, auth-failed, …). */
+  readonly framesRejected: Readonly<Record<string, number>>;
+  /** Frames missing according to gaps in the DLMS invocation counter. */
+  readonly lostFrames: number;
+  readonly decryptionFailures: number;
+  /** Epoch ms of the last frame with a good checksum; null before the first. */
+  readonly lastFrameAt: number | null;
+  /** Energy totals the integrity guard held back as implausible. */
+  readonly totalsHeldBack: number;
+}
+
+export interface MeterEvents extends Record<string, unknown> {
+  /** A push or readout as decoded, before the integrity guard (for the frame inspector). */
+  decoded: { readonly meter: string; readonly snapshot: Snapshot; readonly receivedAt: number };
+  /**
+   * What may be published: the snapshot without the totals the guard held back, and the values
+   * derived from it (signed net power) that the meter did not state itself.
+   */
+  snapshot: {
+    readonly meter: string;
+    readonly identity: MeterIdentity;
+    readonly snapshot: Snapshot;
+    readonly derived: readonly Reading[];
+    readonly receivedAt: number;
+  };
+  /** Every complete link frame, valid or not. */
+  frame: { readonly meter: string; readonly protocol: string; readonly raw: Uint8Array; readonly at: number };
+  issue: { readonly meter: string; readonly issue: Issue; readonly at: number };
+  link: { readonly meter: string; readonly state: LinkState; readonly reason?: string };
+  /** A physical meter came online (a valid push) or went offline (pushes missed). */
+  availability: {
+    readonly meter: string;
+    readonly identity: MeterIdentity;
+    readonly online: boolean;
+    /** The silence after which it counts as offline, learned from its push interval. */
+    readonly timeoutMs: number;
+  };
+  /** The runtime's counters, every few seconds. */
+  diagnostics: { readonly meter: string; readonly diagnostics: MeterDiagnostics; readonly at: number };
+}
+
+export type MeterBus = EventBus<MeterEvents>;

@@ -1,0 +1,220 @@
+/**
+ * One configured meter, supervised: bytes from its transport into its reader (the stream decoder, or
+ * the IEC 62056-21 mode C session that drives the port), snapshots through the integrity guard, the
+ * sender identified, its availability tracked and derived values added, and everything out on the
+ * bus as events keyed by this meter. Decoding stays pure; this is the thin shell that gives it a
+ * clock, a port and timers. Nothing here ends the process: a failed write or line change becomes an
+ * issue event, and the transport reconnects by itself (ARCHITECTURE §8).
+ */
+import type { MeterBus } from "../bus/events.js";
+import type { Logger } from "../logging/logger.js";
+import type { Issue } from "../model/issue.js";
+import type { LinkState } from "../model/link-state.js";
+import type { SerialFormat } from "../model/serial-format.js";
+import type { Snapshot } from "../model/snapshot.js";
+import type { Reader, ReaderOutput } from "../reader/reader.js";
+import type { Transport } from "../transport/transport.js";
+import { Availability } from "./availability.js";
+import { derivedReadings } from "./derived.js";
+import { MeterIdentities } from "./identities.js";
+import type { IntegrityGuard } from "./integrity-guard.js";
+import { IssueLog } from "./issue-log.js";
+import type { LinkWatchdogOptions } from "./link-watchdog.js";
+
+/** Line settings to try in turn when the baud rate is "auto" and nothing decodes. */
+export interface FormatHunt {
+  readonly formats: readonly SerialFormat[];
+  /** Silence (no frame with a good checksum) after which the next format is tried. */
+  readonly afterMs: number;
+}
+
+export interface MeterRuntimeOptions {
+  /** The configured meter's id: keys every event, and names a meter whose pushes carry no identity. */
+  readonly id: string;
+  readonly transport: Transport;
+  readonly reader: Reader;
+  readonly guard: IntegrityGuard;
+  readonly availability: LinkWatchdogOptions;
+  readonly hunt?: FormatHunt | null;
+  /** How often the counters go out as a diagnostics event. Default 10 s. */
+  readonly diagnosticsEveryMs?: number;
+  readonly clock?: () => number;
+}
+
+const DIAGNOSTICS_EVERY_MS = 10_000;
+
+export class MeterRuntime {
+  readonly id: string;
+  private readonly transport: Transport;
+  private readonly reader: Reader;
+  private readonly guard: IntegrityGuard;
+  private readonly hunt: FormatHunt | null;
+  private readonly clock: () => number;
+  private readonly identities: MeterIdentities;
+  private readonly availability: Availability;
+  private readonly issues: IssueLog;
+  private readonly diagnosticsEveryMs: number;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private huntTimer: ReturnType<typeof setTimeout> | undefined;
+  private diagnosticsTimer: ReturnType<typeof setInterval> | undefined;
+  private huntIndex = 0;
+  /** The reader's last good frame time when the hunt was last re-armed. */
+  private lastGoodFrameAt: number | null = null;
+  private running = false;
+
+  constructor(
+    options: MeterRuntimeOptions,
+    private readonly bus: MeterBus,
+    private readonly logger: Logger,
+  ) {
+    this.id = options.id;
+    this.transport = options.transport;
+    this.reader = options.reader;
+    this.guard = options.guard;
+    this.hunt = options.hunt && options.hunt.formats.length > 1 ? options.hunt : null;
+    this.clock = options.clock ?? Date.now;
+    this.diagnosticsEveryMs = options.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
+    this.identities = new MeterIdentities(options.id);
+    this.availability = new Availability(options.availability, (identity, online, timeoutMs) => {
+      if (!online) logger.warn(`Meter ${identity.key}: no valid frame for ${timeoutMs} ms; marked offline`);
+      this.bus.emit("availability", { meter: this.id, identity, online, timeoutMs });
+    });
+    this.issues = new IssueLog(logger);
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.transport.on("data", (chunk) => this.perform(this.reader.push(chunk, this.clock())));
+    this.transport.on("state", (state, reason) => this.onLinkState(state, reason));
+    this.diagnosticsTimer = setInterval(() => this.publishDiagnostics(), this.diagnosticsEveryMs);
+    this.armHunt();
+    await this.transport.start();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.deadlineTimer);
+    clearTimeout(this.huntTimer);
+    clearInterval(this.diagnosticsTimer);
+    this.availability.stop();
+    await this.transport.stop();
+  }
+
+  private onLinkState(state: LinkState, reason?: string): void {
+    if (state === "down") this.logger.warn(`meter link down: ${reason ?? "unknown reason"}`);
+    else if (state === "up") this.logger.info("meter link up");
+    this.bus.emit(
+      "link",
+      reason === undefined ? { meter: this.id, state } : { meter: this.id, state, reason },
+    );
+    if (state === "up") this.perform(this.reader.linkUp(this.clock()));
+  }
+
+  /** Carries out what the reader returned, then wakes it at its next deadline. */
+  private perform(outputs: readonly ReaderOutput[]): void {
+    const now = this.clock();
+    for (const output of outputs) {
+      switch (output.kind) {
+        case "snapshot":
+          this.accept(output.snapshot, now);
+          break;
+        case "issue":
+          this.report(output.issue, now);
+          break;
+        case "frame":
+          this.bus.emit("frame", { meter: this.id, protocol: output.protocol, raw: output.raw, at: now });
+          break;
+        case "write":
+          this.transport
+            .write(output.bytes)
+            .catch((error: unknown) =>
+              this.report(failure("write-failed", "cannot write to the meter", error)),
+            );
+          break;
+        case "configure":
+          this.changeFormat(output.format);
+          break;
+      }
+    }
+    if (this.reader.stats.lastFrameAt !== this.lastGoodFrameAt) this.armHunt();
+    this.scheduleDeadline();
+  }
+
+  private accept(snapshot: Snapshot, receivedAt: number): void {
+    this.bus.emit("decoded", { meter: this.id, snapshot, receivedAt });
+    const identity = this.identities.identify(snapshot);
+    const guarded = this.guard.check(identity.key, snapshot, receivedAt).snapshot;
+    const derived = derivedReadings(guarded.readings);
+    this.bus.emit("snapshot", { meter: this.id, identity, snapshot: guarded, derived, receivedAt });
+    this.availability.pushArrived(identity);
+  }
+
+  private report(issue: Issue, at = this.clock()): void {
+    this.issues.report(issue, at);
+    this.bus.emit("issue", { meter: this.id, issue, at });
+  }
+
+  private changeFormat(format: SerialFormat): void {
+    this.transport
+      .setFormat(format)
+      .catch((error: unknown) =>
+        this.report(
+          failure("line-settings-failed", `cannot set the line to ${describeFormat(format)}`, error),
+        ),
+      );
+  }
+
+  private scheduleDeadline(): void {
+    clearTimeout(this.deadlineTimer);
+    const deadline = this.reader.nextDeadline();
+    if (deadline === null || !this.running) return;
+    this.deadlineTimer = setTimeout(
+      () => this.perform(this.reader.tick(this.clock())),
+      Math.max(0, deadline - this.clock()),
+    );
+  }
+
+  /** Frames with good checksums mean the line settings are right, even when a wrong key spoils them. */
+  private armHunt(): void {
+    this.lastGoodFrameAt = this.reader.stats.lastFrameAt;
+    if (!this.hunt || !this.running) return;
+    clearTimeout(this.huntTimer);
+    const { afterMs } = this.hunt;
+    this.huntTimer = setTimeout(() => this.nextFormat(afterMs), afterMs);
+  }
+
+  private nextFormat(silentMs: number): void {
+    if (!this.hunt) return;
+    this.huntIndex = (this.huntIndex + 1) % this.hunt.formats.length;
+    const format = this.hunt.formats[this.huntIndex]!;
+    this.logger.info(`no valid frame for ${silentMs / 1000} s; trying ${describeFormat(format)}`);
+    this.changeFormat(format);
+    // Bytes read at the old settings cannot complete a frame at the new ones.
+    this.perform(this.reader.linkUp(this.clock()));
+    this.armHunt();
+  }
+
+  private publishDiagnostics(): void {
+    const stats = this.reader.stats;
+    this.bus.emit("diagnostics", {
+      meter: this.id,
+      at: this.clock(),
+      diagnostics: {
+        framesReceived: stats.framesReceived,
+        framesRejected: Object.fromEntries(stats.rejected),
+        lostFrames: stats.lostFrames,
+        decryptionFailures: stats.decryptionFailures,
+        lastFrameAt: stats.lastFrameAt,
+        totalsHeldBack: this.guard.counters.suspect,
+      },
+    });
+  }
+}
+
+function failure(code: string, what: string, error: unknown): Issue {
+  return { code, message: `${what}: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+function describeFormat(format: SerialFormat): string {
+  return `${format.baudRate} Bd ${format.dataBits}${format.parity[0]!.toUpperCase()}${format.stopBits}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * From a configured meter to its running MeterRuntime: the transport (or the virtual E450 behind a
+ * loopback port), the reader its protocol needs, and an integrity guard whose last good totals live
+ * in the data folder.
+ */
+import { join } from "node:path";
+import type { MeterBus } from "../bus/events.js";
+import type { E450Options, MeterOptions } from "../config/options.js";
+import { ModeCSession } from "../reader/mode-c-session.js";
+import type { Logger } from "../logging/logger.js";
+import { IntegrityGuard } from "../meter/integrity-guard.js";
+import { JsonFileTotalsStore } from "../meter/json-file-totals-store.js";
+import { MeterRuntime } from "../meter/runtime.js";
+import type { Reader } from "../reader/reader.js";
+import { StreamDecoder } from "../reader/stream-decoder.js";
+import { DECODER_LAYOUT, DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
+import { startVirtualMeter } from "./virtual-meter.js";
+
+/** IEC 62056-21 readouts are polled, not pushed; a minute is what meters and optical heads tolerate. */
+const READOUT_POLL_MS = 60_000;
+/** Push interval assumed for availability until two pushes have shown the real one. */
+const INITIAL_PUSH_INTERVAL_MS = 60_000;
+
+export interface StartedMeter {
+  readonly runtime: MeterRuntime;
+  stop(): Promise<void>;
+}
+
+/** `id` keys the meter's events; it also names a meter whose pushes carry no identity. */
+export async function startMeter(
+  id: string,
+  meter: MeterOptions,
+  options: E450Options,
+  bus: MeterBus,
+  logger: Logger,
+): Promise<StartedMeter> {
+  const encryptionKey = meter.encryptionKey?.reveal();
+  const authenticationKey = meter.authenticationKey?.reveal();
+  const virtual =
+    meter.connection.kind === "virtual"
+      ? await startVirtualMeter(
+          options.dataDir,
+          {
+            ...(encryptionKey ? { encryptionKey } : {}),
+            ...(authenticationKey ? { authenticationKey } : {}),
+          },
+          logger,
+        )
+      : null;
+  const reader: Reader =
+    meter.protocol === "iec62056-21" && !virtual
+      ? new ModeCSession({ pollIntervalMs: READOUT_POLL_MS })
+      : new StreamDecoder({
+          protocol: DECODER_PROTOCOL[meter.protocol],
+          // The virtual meter's format follows the key, not the configured layout.
+          layout: virtual ? "auto" : DECODER_LAYOUT[meter.layout],
+          scalerOverrides: meter.scalerOverrides,
+          ...(encryptionKey ? { encryptionKey } : {}),
+          ...(authenticationKey ? { authenticationKey } : {}),
+        });
+  const guard = new IntegrityGuard(
+    { maxPowerKw: options.maxPowerW / 1000 },
+    new JsonFileTotalsStore(join(options.dataDir, "integrity-guard.json")),
+    logger,
+  );
+  const { transport, hunt } = transportFor(meter, virtual?.port);
+  const runtime = new MeterRuntime(
+    {
+      id,
+      transport,
+      reader,
+      guard,
+      hunt,
+      availability: {
+        missedPushes: options.offlineAfterMissedPushes,
+        initialIntervalMs: INITIAL_PUSH_INTERVAL_MS,
+      },
+    },
+    bus,
+    logger,
+  );
+  logger.info(`reading ${transport.description} (protocol ${meter.protocol}, layout ${meter.layout})`);
+  try {
+    await runtime.start();
+  } catch (error) {
+    await runtime.stop().catch(() => {});
+    await virtual?.stop();
+    throw error;
+  }
+  return {
+    runtime,
+    async stop() {
+      await runtime.stop();
+      await virtual?.stop();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The built-in virtual E450 behind a "virtual" meter connection: a simulator on a loopback port whose
+ * registers are saved in the data folder, so that a second run continues where the first stopped and
+ * a published total never goes down.
+ */
+import { join } from "node:path";
+import type { Logger } from "../logging/logger.js";
+import { SIMULATOR_DEFAULT_KEYS, startSimulator } from "../simulator/index.js";
+import { loadCounters, saveCounters } from "../simulator/saved-counters.js";
+
+/** How often the counters are saved, so even a killed run resumes close to where it was. */
+const SAVE_EVERY_MS = 30_000;
+/** The virtual meter keeps Central European time (simulator/local-time.ts), whatever the host's zone. */
+export const VIRTUAL_METER_TIME_ZONE = "Europe/Zurich";
+
+export interface RunningVirtualMeter {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startVirtualMeter(
+  dataDir: string,
+  keys: { readonly encryptionKey?: Uint8Array; readonly authenticationKey?: Uint8Array },
+  logger: Logger,
+): Promise<RunningVirtualMeter> {
+  // Unencrypted Swiss pushes without a key; with one, the Austrian encrypted push under that key.
+  const { encryptionKey } = keys;
+  const format = encryptionKey ? "steiermark" : "swiss";
+  const countersFile = join(dataDir, "virtual-meter.json");
+  const resumeFrom = await loadCounters(countersFile);
+  const simulator = await startSimulator({
+    ...(resumeFrom ? { resumeFrom } : {}),
+    format,
+    ...(encryptionKey
+      ? {
+          keys: {
+            encryptionKey,
+            authenticationKey: keys.authenticationKey ?? SIMULATOR_DEFAULT_KEYS.authenticationKey,
+          },
+        }
+      : {}),
+    photovoltaicPeakWatts: 5_000,
+  });
+  const save = () => saveCounters(countersFile, simulator.counters());
+  const saver = setInterval(save, SAVE_EVERY_MS);
+  logger.info(`virtual E450 (${format} push) serving on 127.0.0.1:${simulator.port}`);
+  return {
+    port: simulator.port,
+    async stop() {
+      clearInterval(saver);
+      save();
+      await simulator.stop();
+    },
+  };
+}
