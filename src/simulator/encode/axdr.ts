@@ -2,6 +2,7 @@
  * A-XDR encoder for the DLMS data types an E450 push uses (IEC 62056-6-2 §4.1.5).
  * Values are built as a typed tree so a wrong width or an out-of-range number fails where it is made.
  */
+import { concat } from "../../model/bytes.js";
 
 export type AxdrData =
   | { readonly type: "null" }
@@ -83,7 +84,7 @@ export function encodeLength(length: number): Uint8Array {
 export function encodeAxdr(data: AxdrData): Uint8Array {
   const parts: Uint8Array[] = [];
   writeData(data, parts);
-  return concatBytes(parts);
+  return concat(parts);
 }
 
 function writeData(data: AxdrData, out: Uint8Array[]): void {
@@ -121,16 +122,4 @@ function writeData(data: AxdrData, out: Uint8Array[]): void {
       out.push(bytes);
     }
   }
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const result = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    result.set(part, offset);
-    offset += part.length;
-  }
-  return result;
 }

@@ -3,7 +3,7 @@
  * bytes, a bare length with no 09 tag as in pwitab/dlms-cosem test_data_notification.py, or 00 when
  * absent) | notification-body.
  */
-import { concatBytes } from "./axdr.js";
+import { concat } from "../../model/bytes.js";
 
 const DATA_NOTIFICATION_TAG = 0x0f;
 
@@ -25,5 +25,5 @@ export function encodeDataNotificationHeader(invokeId: number, dateTime: Uint8Ar
 }
 
 export function encodeDataNotification(invokeId: number, dateTime: Uint8Array | null, body: Uint8Array) {
-  return concatBytes([encodeDataNotificationHeader(invokeId, dateTime), body]);
+  return concat([encodeDataNotificationHeader(invokeId, dateTime), body]);
 }

@@ -4,7 +4,8 @@
  * E0 | block-control | block-number u16 | block-number-ack u16 | length | data.
  * Block-control 0x40 = streaming, more blocks follow; 0xC0 = last block.
  */
-import { concatBytes, encodeLength } from "./axdr.js";
+import { concat } from "../../model/bytes.js";
+import { encodeLength } from "./axdr.js";
 
 const GBT_TAG = 0xe0;
 const LAST_BLOCK = 0x80;
@@ -40,7 +41,7 @@ export function splitIntoBlocks(pieces: readonly ApduPiece[], capacity: BlockCap
   let used = 0;
   const room = () => (blocks.length === 0 ? capacity.first : capacity.following) - used;
   const closeBlock = () => {
-    blocks.push(concatBytes(current));
+    blocks.push(concat(current));
     current = [];
     used = 0;
   };
@@ -63,7 +64,7 @@ export function encodeGbtBlock(data: Uint8Array, blockNumber: number, isLast: bo
   if (!Number.isInteger(blockNumber) || blockNumber < 1 || blockNumber > 0xffff) {
     throw new RangeError(`block number ${blockNumber}`);
   }
-  return concatBytes([
+  return concat([
     Uint8Array.of(
       GBT_TAG,
       isLast ? LAST_BLOCK | STREAMING : STREAMING,

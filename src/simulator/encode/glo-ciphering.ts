@@ -5,8 +5,9 @@
  * with AAD = SC ‖ AK; SC 0x20 (encryption only, Wiener Netze) sends the GCM ciphertext alone, which is
  * AES-CTR starting at counter block IV ‖ 00000002.
  */
+import { concat } from "../../model/bytes.js";
 import { createCipheriv } from "node:crypto";
-import { concatBytes, encodeLength } from "./axdr.js";
+import { encodeLength } from "./axdr.js";
 
 const GENERAL_GLO_CIPHERING_TAG = 0xdb;
 const TAG_LENGTH = 12;
@@ -31,18 +32,18 @@ export function encodeGeneralGloCiphering(plaintext: Uint8Array, params: GloCiph
   }
   const counter = new Uint8Array(4);
   new DataView(counter.buffer).setUint32(0, frameCounter);
-  const cipher = createCipheriv("aes-128-gcm", encryptionKey, concatBytes([systemTitle, counter]), {
+  const cipher = createCipheriv("aes-128-gcm", encryptionKey, concat([systemTitle, counter]), {
     authTagLength: 16,
   });
   if (security.securityControl === 0x30) {
     if (security.authenticationKey.length !== 16) throw new RangeError("an authentication key has 16 bytes");
-    cipher.setAAD(concatBytes([Uint8Array.of(security.securityControl), security.authenticationKey]));
+    cipher.setAAD(concat([Uint8Array.of(security.securityControl), security.authenticationKey]));
   }
-  const ciphertext = concatBytes([cipher.update(plaintext), cipher.final()]);
+  const ciphertext = concat([cipher.update(plaintext), cipher.final()]);
   const tag =
     security.securityControl === 0x30 ? cipher.getAuthTag().subarray(0, TAG_LENGTH) : new Uint8Array(0);
   const securedLength = 1 + counter.length + ciphertext.length + tag.length;
-  return concatBytes([
+  return concat([
     Uint8Array.of(GENERAL_GLO_CIPHERING_TAG, systemTitle.length),
     systemTitle,
     encodeLength(securedLength),

@@ -4,7 +4,7 @@
  * segmentation. Long pushes go as one General Block Transfer block per frame; no frame is longer
  * than 139 bytes (A0 8B in the EKZ 2026, Steiermark and zero-key captures, observed).
  */
-import { concatBytes } from "../encode/axdr.js";
+import { concat } from "../../model/bytes.js";
 import {
   type ApduPiece,
   type BlockCapacity,
@@ -34,11 +34,11 @@ function frame(information: Uint8Array): OutgoingFrame {
 /** A push split into GBT blocks, one HDLC frame each (Swiss and Steiermark pushes). */
 export function gbtPushFrames(pieces: readonly ApduPiece[]): OutgoingFrame[] {
   return encodeGbtBlocks(pieces, E450_BLOCK_CAPACITY).map((block, index) =>
-    frame(index === 0 ? concatBytes([LLC_RESPONSE, block]) : block),
+    frame(index === 0 ? concat([LLC_RESPONSE, block]) : block),
   );
 }
 
 /** A push in one HDLC frame without GBT (Burgenland, Wiener Netze). */
 export function singleFramePush(apdu: Uint8Array): OutgoingFrame {
-  return frame(concatBytes([LLC_RESPONSE, apdu]));
+  return frame(concat([LLC_RESPONSE, apdu]));
 }

@@ -5,7 +5,8 @@
  * lge450.py), as GBT blocks in HDLC frames. Capture order, types and units exactly as in the EKZ 2026
  * capture (scs/smartmeter-datacollector tests/testdata/lg_e450.py); no scalers are sent.
  */
-import { type AxdrData, axdr, concatBytes, encodeAxdr } from "../encode/axdr.js";
+import { concat } from "../../model/bytes.js";
+import { type AxdrData, axdr, encodeAxdr } from "../encode/axdr.js";
 import { type CosemTimestamp, encodeCosemDateTime } from "../encode/cosem-date-time.js";
 import { encodeDataNotificationHeader } from "../encode/data-notification.js";
 import type { ApduPiece } from "../encode/general-block-transfer.js";
@@ -104,11 +105,11 @@ function captureDefinition(object: Omit<CaptureObject, "value">): Uint8Array {
 /** The Data-Notification as block-splittable pieces: header and list entries whole, values streamed. */
 function swissApduPieces(push: SwissPushValues): ApduPiece[] {
   const count = CAPTURE_OBJECTS.length;
-  const header = concatBytes([
+  const header = concat([
     encodeDataNotificationHeader(push.invokeId, encodeCosemDateTime(push.notificationTime)),
     Uint8Array.of(0x02, count, 0x01, count), // structure(N) [ array(N) … — N < 0x80 here
   ]);
-  const values = concatBytes(VALUE_OBJECTS.map((object) => encodeAxdr(object.value(push))));
+  const values = concat(VALUE_OBJECTS.map((object) => encodeAxdr(object.value(push))));
   return [
     { bytes: header, keepWhole: true },
     ...CAPTURE_OBJECTS.map((object) => ({ bytes: captureDefinition(object), keepWhole: true })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { concatBytes } from "../../../../src/simulator/encode/axdr.js";
+import { concat } from "../../../../src/model/bytes.js";
 import { encodeIdentification, encodeReadout } from "../../../../src/simulator/encode/iec62056-21-readout.js";
 import { amperes, kilowattHours } from "../../../../src/simulator/formats/iec62056-21.js";
 import { E350_READOUT } from "../captures.js";
@@ -37,7 +37,7 @@ describe("IEC 62056-21 readout", () => {
       { code: "0.2.0", value: "M26" },
       { code: "C.5.0", value: "0401" },
     ]);
-    expect(ascii(concatBytes([identification, readout]))).toBe(E350_READOUT);
+    expect(ascii(concat([identification, readout]))).toBe(E350_READOUT);
     expect(readout[readout.length - 1]).toBe(0x01);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { concatBytes } from "../../../../src/simulator/encode/axdr.js";
+import { concat } from "../../../../src/model/bytes.js";
 import {
   encodeSteiermarkPlaintext,
   encodeSteiermarkPush,
@@ -54,7 +54,7 @@ describe("steiermark push", () => {
   it("rebuilds the captured three-frame encrypted push, tag included, byte for byte", () => {
     const frames = encodeSteiermarkPush(STATED, CIPHERING);
     expect(frames).toHaveLength(3);
-    expect(toHex(concatBytes(frames.map((frame) => frame.bytes)))).toBe(toHex(STEIERMARK_PUSH.bytes));
+    expect(toHex(concat(frames.map((frame) => frame.bytes)))).toBe(toHex(STEIERMARK_PUSH.bytes));
   });
 
   it("changes the tag, not the ciphertext, when only the authentication key differs", () => {
@@ -63,7 +63,7 @@ describe("steiermark push", () => {
       keys: { ...CIPHERING.keys, authenticationKey: new Uint8Array(16) },
     });
     const original = hdlcApdu(STEIERMARK_PUSH.bytes);
-    const changed = hdlcApdu(concatBytes(other.map((frame) => frame.bytes)));
+    const changed = hdlcApdu(concat(other.map((frame) => frame.bytes)));
     expect(toHex(changed.subarray(0, -12))).toBe(toHex(original.subarray(0, -12)));
     expect(toHex(changed.subarray(-12))).not.toBe(toHex(original.subarray(-12)));
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { concatBytes } from "../../../../src/simulator/encode/axdr.js";
+import { concat } from "../../../../src/model/bytes.js";
 import { encodeSwissPush, type SwissPushValues } from "../../../../src/simulator/formats/swiss.js";
 import { EKZ_2026_PUSH, toHex } from "../captures.js";
 import { hdlcFrames } from "../decrypt.js";
@@ -33,7 +33,7 @@ const EKZ_VALUES: SwissPushValues = {
 describe("swiss push (EKZ 2026 VSE list)", () => {
   it("rebuilds the captured four-frame GBT push byte for byte", () => {
     const frames = encodeSwissPush(EKZ_VALUES);
-    expect(toHex(concatBytes(frames.map((frame) => frame.bytes)))).toBe(toHex(EKZ_2026_PUSH));
+    expect(toHex(concat(frames.map((frame) => frame.bytes)))).toBe(toHex(EKZ_2026_PUSH));
   });
 
   it("splits like the meter: list entries whole, values streamed (blocks of 112, 108, 122, 83 bytes)", () => {
