@@ -84,7 +84,7 @@ export class MeterRuntime {
 
   async start(): Promise<void> {
     this.running = true;
-    this.transport.on("data", (chunk) => this.perform(this.reader.push(chunk, this.clock())));
+    this.transport.on("data", (chunk) => this.run(() => this.reader.push(chunk, this.clock())));
     this.transport.on("state", (state, reason) => this.onLinkState(state, reason));
     this.diagnosticsTimer = setInterval(() => this.publishDiagnostics(), this.diagnosticsEveryMs);
     this.armHunt();
@@ -107,7 +107,21 @@ export class MeterRuntime {
       "link",
       reason === undefined ? { meter: this.id, state } : { meter: this.id, state, reason },
     );
-    if (state === "up") this.perform(this.reader.linkUp(this.clock()));
+    if (state === "up") this.run(() => this.reader.linkUp(this.clock()));
+  }
+
+  /**
+   * One step of the reader and what follows from it. The pure core never throws on bytes (fuzzed in
+   * tests/unit/decoder/fuzz.test.ts); should a bug make it, the step becomes an issue rather than an
+   * exception in a transport's event handler, which would end the process.
+   */
+  private run(step: () => readonly ReaderOutput[]): void {
+    try {
+      this.perform(step());
+    } catch (error) {
+      this.report(failure("internal-error", "a bug stopped the decoding of this data", error));
+      this.scheduleDeadline();
+    }
   }
 
   /** Carries out what the reader returned, then wakes it at its next deadline. */
@@ -169,7 +183,7 @@ export class MeterRuntime {
     const deadline = this.reader.nextDeadline();
     if (deadline === null || !this.running) return;
     this.deadlineTimer = setTimeout(
-      () => this.perform(this.reader.tick(this.clock())),
+      () => this.run(() => this.reader.tick(this.clock())),
       Math.max(0, deadline - this.clock()),
     );
   }
@@ -190,7 +204,7 @@ export class MeterRuntime {
     this.logger.info(`no valid frame for ${silentMs / 1000} s; trying ${describeFormat(format)}`);
     this.changeFormat(format);
     // Bytes read at the old settings cannot complete a frame at the new ones.
-    this.perform(this.reader.linkUp(this.clock()));
+    this.run(() => this.reader.linkUp(this.clock()));
     this.armHunt();
   }
 

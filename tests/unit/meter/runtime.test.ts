@@ -221,6 +221,35 @@ describe("MeterRuntime", () => {
     await runtime.stop();
   });
 
+  it("turns a reader that throws into an issue and goes on reading", async () => {
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    let broken = true;
+    const reader: Reader = {
+      stats: decoder.stats,
+      linkUp: (now) => decoder.linkUp(now),
+      tick: (now) => decoder.tick(now),
+      nextDeadline: () => decoder.nextDeadline(),
+      push: (chunk, now) => {
+        if (broken) throw new TypeError("Cannot read properties of undefined");
+        return decoder.push(chunk, now);
+      },
+    };
+    const { port, runtime, of } = setup({ reader });
+    await runtime.start();
+    const state = createMeterState({ start: START });
+    expect(() => port.emit("data", generatePush("burgenland", state, START + 5_000))).not.toThrow();
+    expect(of("issue").map(({ issue }) => issue)).toEqual([
+      {
+        code: "internal-error",
+        message: "a bug stopped the decoding of this data: Cannot read properties of undefined",
+      },
+    ]);
+    broken = false;
+    port.emit("data", generatePush("burgenland", state, START + 10_000));
+    expect(of("snapshot")).toHaveLength(1);
+    await runtime.stop();
+  });
+
   it("emits link changes keyed by the configured meter", async () => {
     const { runtime, of } = setup();
     await runtime.start();
