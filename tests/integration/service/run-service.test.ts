@@ -2,7 +2,7 @@
  * `e450 run --config FILE` as a user runs it (the built CLI in a child process) against the virtual
  * meter and a real Mosquitto: Home Assistant would accept every discovery payload, the energy totals
  * are eligible for the Energy dashboard, and availability is right through a kill, a broker restart
- * and a Home Assistant restart (issue 3, "Done when"). Needs `npm run build` first (npm test does it).
+ * and a Home Assistant restart. Needs `npm run build` first (npm test does it).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

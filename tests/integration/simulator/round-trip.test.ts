@@ -1,5 +1,5 @@
 /**
- * simulate → bytes → decode → identical readings, for every format (issue 2, "Done when"). Uses the
+ * simulate → bytes → decode → identical readings, for every format. Uses the
  * project decoder's decodeBytes; the faulty variants check that a decoder fed the simulator's faults
  * emits nothing wrong.
  */

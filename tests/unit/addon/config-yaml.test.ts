@@ -10,7 +10,7 @@ describe("config.yaml", () => {
     expect(lintAddonConfig(config)).toEqual({ errors: [], warnings: [] });
   });
 
-  it("has the identity and permissions issue 3 asks for", () => {
+  it("has the identity and the permissions the add-on needs", () => {
     expect(config).toMatchObject({
       slug: "e450",
       arch: ["aarch64", "amd64"],

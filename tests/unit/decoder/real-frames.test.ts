@@ -62,7 +62,7 @@ describe("real frames (tests/fixtures/real-frames)", () => {
   });
 });
 
-describe("Landis+Gyr ZMF100 with OBIS tags written 06 09 (e450-protocols.md §9.4)", () => {
+describe("Landis+Gyr ZMF100 with OBIS tags written 06 09 (esphome-libs/dlms_parser ZMF100 dump)", () => {
   // Derived from the real capture lgz-zmf100-bad-fcs: its FCS was mistyped in the source log, so it
   // is recomputed here; the values are those the source states for this frame with CRC checks off.
   const zmf = REAL_FRAMES.find((c) => c.id === "lgz-zmf100-bad-fcs")! as RealFrameCase & {

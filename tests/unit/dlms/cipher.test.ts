@@ -63,7 +63,7 @@ describe("decipher", () => {
     expect(() => decipher(apdu, caseKeys(vector))).toThrow(expect.objectContaining({ code: "unsupported" }));
   });
 
-  it("reads the A-XDR long-form length 81 F8 (Netz NÖ, not a magic byte; e450-protocols.md §5)", () => {
+  it("reads the A-XDR long-form length 81 F8 (Netz NÖ, not a magic byte: ITU-T X.690 §8.1.3 long form)", () => {
     const apdu = hex(`DB084B464D675000000981F820${"00000023"}${"00".repeat(243)}`);
     const parsed = parseCiphered(apdu);
     expect(parsed.payload.length).toBe(243);

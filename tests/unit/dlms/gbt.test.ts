@@ -9,7 +9,7 @@ const block = (number: number, last: boolean, ...data: number[]) => ({
 });
 
 describe("parseGbtBlock", () => {
-  it("reads the E450 block header (e450-protocols.md §3)", () => {
+  it("reads the E450 block header: E0, control, block number u16, acknowledged block u16, length, data", () => {
     const parsed = parseGbtBlock(Uint8Array.of(0xe0, 0xc0, 0x00, 0x03, 0x00, 0x00, 0x02, 0xaa, 0xbb));
     expect(parsed).toEqual({ last: true, number: 3, data: Uint8Array.of(0xaa, 0xbb) });
   });

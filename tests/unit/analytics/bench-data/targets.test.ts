@@ -139,11 +139,8 @@ describe("anomalies on the bench files", () => {
     },
   );
 
-  for (const [name] of unmet("eventF1"))
-    it.todo(`${name}: event-F1 ≥ ${MIN_EVENT_F1} (issue 4; not yet met)`);
+  for (const [name] of unmet("eventF1")) it.todo(`${name}: event-F1 ≥ ${MIN_EVENT_F1} (not yet met)`);
   for (const [name] of unmet("falseAlarms")) {
-    it.todo(
-      `${name}: ≤ ${MAX_FALSE_ALARMS_PER_MONTH} false alarm per household-month (issue 4; not yet met)`,
-    );
+    it.todo(`${name}: ≤ ${MAX_FALSE_ALARMS_PER_MONTH} false alarm per household-month (not yet met)`);
   }
 });
