@@ -61,6 +61,8 @@ export class MeterRuntime {
   /** The reader's last good frame time when the hunt was last re-armed. */
   private lastGoodFrameAt: number | null = null;
   private running = false;
+  /** Line settings are only worth changing on a port that is open: hunting a missing device is noise. */
+  private linkIsUp = false;
 
   constructor(
     options: MeterRuntimeOptions,
@@ -87,7 +89,6 @@ export class MeterRuntime {
     this.transport.on("data", (chunk) => this.run(() => this.reader.push(chunk, this.clock())));
     this.transport.on("state", (state, reason) => this.onLinkState(state, reason));
     this.diagnosticsTimer = setInterval(() => this.publishDiagnostics(), this.diagnosticsEveryMs);
-    this.armHunt();
     await this.transport.start();
   }
 
@@ -107,6 +108,9 @@ export class MeterRuntime {
       "link",
       reason === undefined ? { meter: this.id, state } : { meter: this.id, state, reason },
     );
+    this.linkIsUp = state === "up";
+    if (this.linkIsUp) this.armHunt();
+    else clearTimeout(this.huntTimer);
     if (state === "up") this.run(() => this.reader.linkUp(this.clock()));
   }
 
@@ -191,8 +195,8 @@ export class MeterRuntime {
   /** Frames with good checksums mean the line settings are right, even when a wrong key spoils them. */
   private armHunt(): void {
     this.lastGoodFrameAt = this.reader.stats.lastFrameAt;
-    if (!this.hunt || !this.running) return;
     clearTimeout(this.huntTimer);
+    if (!this.hunt || !this.running || !this.linkIsUp) return;
     const { afterMs } = this.hunt;
     this.huntTimer = setTimeout(() => this.nextFormat(afterMs), afterMs);
   }

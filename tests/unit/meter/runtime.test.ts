@@ -138,6 +138,26 @@ describe("MeterRuntime", () => {
     await runtime.stop();
   });
 
+  it("hunts only on an open port: a device that never opened keeps its line settings", async () => {
+    const { port, runtime } = setup();
+    port.start = async () => {
+      port.emit("state", "down", "no such device; retrying in 1.0 s");
+    };
+    await runtime.start();
+    vi.advanceTimersByTime(120_000);
+    expect(port.formats).toEqual([]);
+    // The device appears: the hunt starts counting from the moment it opened.
+    port.emit("state", "up");
+    vi.advanceTimersByTime(19_999);
+    expect(port.formats).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(port.formats.map(({ baudRate }) => baudRate)).toEqual([9600]);
+    port.emit("state", "down", "cable pulled");
+    vi.advanceTimersByTime(60_000);
+    expect(port.formats).toHaveLength(1);
+    await runtime.stop();
+  });
+
   it("stays on a line setting that carries valid frames, even when the key is wrong", async () => {
     const { port, runtime, of } = setup({ key: new Uint8Array(16).fill(9) });
     await runtime.start();
