@@ -84,7 +84,12 @@ export function decodePush(apdu: Uint8Array, options: PushOptions = {}): Decoded
     cipher,
     snapshot: {
       source: "dlms-push",
-      meterId: meterIdOf(readings) ?? (cipher ? cipher.systemTitle : null),
+      // A list that does not name the meter must not name it by the system title either: the other
+      // list names it by its serial, and one meter would become two.
+      meterId:
+        layout.identifiesMeter === false
+          ? null
+          : (meterIdOf(readings) ?? (cipher ? cipher.systemTitle : null)),
       meterTime: meterTimeOf(readings, notification, layout),
       ...(cipher ? { systemTitle: cipher.systemTitle, frameCounter: cipher.frameCounter } : {}),
       readings,

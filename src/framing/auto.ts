@@ -34,9 +34,21 @@ export class AutoFramer<F> implements Framer<F> {
 
   push(chunk: Uint8Array, now: number): FramerOutput<F>[] {
     if (this.locked) return this.pushLocked(this.locked, chunk, now);
+    return this.fromEach((framer) => framer.push(chunk, now));
+  }
+
+  /** End of input: the locked framer, or every candidate, reports what it still holds. */
+  flush(): FramerOutput<F>[] {
+    const locked = this.locked;
+    if (locked) return this.pushLocked(locked, null, 0);
+    return this.fromEach((framer) => framer.flush?.() ?? []);
+  }
+
+  /** Before a lock: what each candidate says, filtered; the first to complete a frame locks. */
+  private fromEach(say: (framer: Framer<F>) => FramerOutput<F>[]): FramerOutput<F>[] {
     const out: FramerOutput<F>[] = [];
     for (const candidate of this.candidates) {
-      for (const output of candidate.framer.push(chunk, now)) {
+      for (const output of say(candidate.framer)) {
         if (output.kind === "frame") this.locked ??= candidate;
         if (this.locked === candidate) {
           // Once a candidate has proved itself, everything it says counts, including the rest of this chunk.
@@ -61,9 +73,11 @@ export class AutoFramer<F> implements Framer<F> {
     for (const candidate of this.candidates) candidate.framer.reset();
   }
 
-  private pushLocked(locked: Candidate<F>, chunk: Uint8Array, now: number): FramerOutput<F>[] {
+  /** `chunk` null: the end of the input. */
+  private pushLocked(locked: Candidate<F>, chunk: Uint8Array | null, now: number): FramerOutput<F>[] {
     const out: FramerOutput<F>[] = [];
-    for (const output of locked.framer.push(chunk, now)) {
+    const outputs = chunk ? locked.framer.push(chunk, now) : (locked.framer.flush?.() ?? []);
+    for (const output of outputs) {
       this.discardsSinceFrame = output.kind === "frame" ? 0 : this.discardsSinceFrame + 1;
       out.push(output);
     }

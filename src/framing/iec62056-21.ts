@@ -28,7 +28,9 @@
  *   ReadoutBcc             the BCC → Hunt, emits the readout or a bcc discard
  *
  * Inside a readout or telegram a line ending in "/XXXZIdent CR LF" is a new identification: the frame
- * was cut short by the next one, whatever came before the '/' on that line.
+ * was cut short by the next one, whatever came before the '/' on that line. At the end of the input
+ * (`flush`) a telegram whose checksum field is complete (4 digits, or a CR read after it) ends as at
+ * its LF; any other frame in progress is discarded as truncated.
  */
 import { crc16Arc } from "./crc16-arc.js";
 import {
@@ -128,7 +130,11 @@ export class Iec62056Framer implements Framer<Iec62056Frame> {
     return this.takeOutput();
   }
 
-  /** End of input (a replay file ends, a port closes): reports what was still pending. */
+  /**
+   * End of input (a replay file ends, a port closes): reports what was still pending. A telegram
+   * whose checksum is complete lacks only its closing CR LF, which the CRC does not cover (DSMR P1
+   * 5.0.2 §6.2): it is finished when the CRC verifies, and otherwise discarded with the reason.
+   */
   flush(): FramerOutput<Iec62056Frame>[] {
     // After an identification its bytes have been emitted already; only a CR of a blank line is pending.
     if (this.state === State.AfterIdentificationCr) this.noise++;
@@ -136,6 +142,8 @@ export class Iec62056Framer implements Framer<Iec62056Frame> {
     if (this.state === State.AfterIdentification || this.state === State.AfterIdentificationCr) {
       this.length = 0;
       this.state = State.Hunt;
+    } else if (this.state === State.TelegramChecksum || this.state === State.TelegramChecksumCr) {
+      this.endTelegram(true);
     } else if (this.state !== State.Hunt) {
       this.discardFrame("truncated", "input ended inside a frame");
     }
@@ -319,15 +327,29 @@ export class Iec62056Framer implements Framer<Iec62056Frame> {
     this.state = State.TelegramBody;
   }
 
-  /** The byte after the checksum's CR was LF: the buffer ends "! X X X X" (CR counted, not kept). */
-  private endTelegram(): void {
-    const total = this.length + 1;
+  /**
+   * The telegram ends: normally at the LF after the checksum's CR (counted in `length`, not stored),
+   * or at the end of the input, where the CR, or the CR and the LF, may be missing.
+   */
+  private endTelegram(endOfInput = false): void {
+    const crRead = this.state === State.TelegramChecksumCr;
+    const stored = crRead ? this.length - 1 : this.length;
+    const total = endOfInput ? this.length : this.length + 1;
     const checksumDigits = this.checksumDigits;
-    const bangIndex = this.length - 1 - checksumDigits - 1;
+    const bangIndex = stored - checksumDigits - 1;
     const identification = this.identification!;
     const data = asciiText(this.buffer, this.identificationLength + 4, bangIndex);
     this.state = State.Hunt;
     this.length = 0;
+    if (endOfInput && !crRead && checksumDigits < 4) {
+      // Without the CR nothing shows that the checksum field was complete: digits may have been cut off.
+      const detail =
+        checksumDigits === 0
+          ? "input ended at the telegram's '!': its CRC digits may have been cut off"
+          : `input ended inside the telegram's checksum (${checksumDigits} of 4 digits)`;
+      this.emitDiscard("truncated", total, detail);
+      return;
+    }
     if (checksumDigits === 0) {
       // DSMR 2.x/3 telegrams have no CRC; only plain ASCII is accepted, as nothing else vouches for them.
       if (hasNonAscii(data)) this.emitDiscard("noise", total, "non-ASCII byte in a telegram without CRC");

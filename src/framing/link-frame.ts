@@ -18,16 +18,16 @@ type FrameOf<L extends LinkProtocol> = Extract<LinkFrame, { link: L }>["frame"];
 
 /** Wraps a framer so that its frames carry their link's tag. */
 export function tagged<L extends LinkProtocol>(link: L, framer: Framer<FrameOf<L>>): Framer<LinkFrame> {
+  const tag = (outputs: FramerOutput<FrameOf<L>>[]) =>
+    outputs.map(
+      (output): FramerOutput<LinkFrame> =>
+        output.kind === "frame"
+          ? { kind: "frame", frame: { link, frame: output.frame } as LinkFrame }
+          : output,
+    );
   return {
-    push: (chunk, now) =>
-      framer
-        .push(chunk, now)
-        .map(
-          (output): FramerOutput<LinkFrame> =>
-            output.kind === "frame"
-              ? { kind: "frame", frame: { link, frame: output.frame } as LinkFrame }
-              : output,
-        ),
+    push: (chunk, now) => tag(framer.push(chunk, now)),
     reset: () => framer.reset(),
+    flush: () => tag(framer.flush?.() ?? []),
   };
 }

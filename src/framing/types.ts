@@ -28,4 +28,9 @@ export interface Framer<F> {
   push(chunk: Uint8Array, now: number): FramerOutput<F>[];
   /** Drops partial input, e.g. after a reconnect. */
   reset(): void;
+  /**
+   * End of a finite input: finishes a frame that needs no more bytes to be judged, reports what
+   * is left. Framers that time out partial frames (HDLC, M-Bus) need none.
+   */
+  flush?(): FramerOutput<F>[];
 }

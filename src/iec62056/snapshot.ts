@@ -18,13 +18,20 @@ export interface DecodedReadout {
 }
 
 /**
- * Decodes a verified readout or telegram. Throws DecodeError "malformed" when the block has content but
- * not one data set (a frame with a good checksum and nothing readable in it).
+ * Decodes a verified readout or telegram. Throws DecodeError "malformed" when the block holds not one
+ * data set: what a meter says is in its data sets (IEC 62056-21 §6.5; DSMR P1 5.0.2 §6.4), and a
+ * one-byte BCC lets one in 256 runs of line noise pass as an empty readout ("STX ! CR LF ETX BCC"),
+ * which must not become a snapshot of a meter.
  */
 export function decodeIec62056Frame(frame: ReadoutFrame | TelegramFrame): DecodedReadout {
   const { dataSets, unparsed } = parseDataBlock(frame.data);
-  if (dataSets.length === 0 && unparsed.length > 0) {
-    throw new DecodeError("malformed", `no data set in the ${frame.type}: "${unparsed[0]!.slice(0, 40)}"`);
+  if (dataSets.length === 0) {
+    throw new DecodeError(
+      "malformed",
+      unparsed.length > 0
+        ? `no data set in the ${frame.type}: "${unparsed[0]!.slice(0, 40)}"`
+        : `the ${frame.type} holds no data set: nothing to read (line noise can pass as an empty one)`,
+    );
   }
   const readings: Reading[] = dataSets.map((set) => ({ obis: set.address, value: dataSetValue(set).value }));
   const snapshot: Snapshot = {

@@ -12,7 +12,7 @@ import { createIec62056Framer, type Iec62056Frame } from "../framing/iec62056-21
 import { type LinkFrame, type LinkProtocol, tagged } from "../framing/link-frame.js";
 import { MbusFramer } from "../framing/mbus.js";
 import { MbusSegmentJoiner } from "../framing/mbus-reassembly.js";
-import type { Framer } from "../framing/types.js";
+import type { Framer, FramerOutput } from "../framing/types.js";
 import { GBT_TAG, type GbtResult, GbtReassembler, parseGbtBlock } from "../dlms/gbt.js";
 import { cipherHeader, decodePush, type PushOptions } from "../dlms/push.js";
 import { hex } from "../model/bytes.js";
@@ -47,6 +47,14 @@ export class StreamDecoder implements Reader {
   /** The meter this stream last named: one line carries one meter. */
   private knownMeterId: string | null = null;
   private wrongKeyReported = false;
+  /**
+   * The line has delivered a P1 telegram whose CRC verified. DSMR P1 from 4.0 on protects every
+   * telegram with a CRC-16 (P1 5.0.2 §6.2); only 2.x/3 meters send none, and a meter does not switch.
+   * So from then on a telegram without CRC is one whose CRC digits were lost or removed, and is
+   * rejected. Kept across reconnects (`linkUp`): the same configured meter is behind the line; a
+   * new stream decoder, i.e. a restart or a new configuration, starts without it.
+   */
+  private crcProtected = false;
 
   constructor(private readonly options: StreamDecoderOptions = {}) {
     this.gbt = new GbtReassembler(options.gbtTimeoutMs);
@@ -61,7 +69,11 @@ export class StreamDecoder implements Reader {
 
   private feed(chunk: Uint8Array, now: number, events: StreamEvent[]): void {
     this.stats.bytesReceived += chunk.length;
-    for (const output of this.framer.push(chunk, now)) {
+    this.onFramerOutputs(this.framer.push(chunk, now), now, events);
+  }
+
+  private onFramerOutputs(outputs: FramerOutput<LinkFrame>[], now: number, events: StreamEvent[]): void {
+    for (const output of outputs) {
       if (output.kind === "discarded") {
         this.stats.discard(output.reason, output.bytes);
         if (output.reason !== "noise") {
@@ -113,6 +125,8 @@ export class StreamDecoder implements Reader {
     const events: StreamEvent[] = [];
     // Far enough in the future that every framer gives up waiting for the rest of a frame.
     this.feed(new Uint8Array(0), now + 60_000, events);
+    // A framer that does not wait on time (IEC 62056-21) says at the end what it still holds.
+    this.onFramerOutputs(this.framer.flush?.() ?? [], now, events);
     for (const result of this.gbt.finish()) this.onGbt(result, events);
     return events;
   }
@@ -210,6 +224,20 @@ export class StreamDecoder implements Reader {
     if (frame.type === "identification") return;
     this.stats.framesReceived++;
     this.stats.lastFrameAt = now;
+    if (frame.type === "telegram") {
+      if (frame.crc !== null) {
+        this.crcProtected = true;
+      } else if (this.crcProtected) {
+        this.stats.reject("crc-missing");
+        events.push(
+          issue(
+            "crc-missing",
+            "P1 telegram without CRC rejected: this meter sends CRC-protected telegrams, so its CRC was lost or removed",
+          ),
+        );
+        return;
+      }
+    }
     try {
       const { snapshot } = decodeIec62056Frame(frame);
       this.stats.snapshots++;

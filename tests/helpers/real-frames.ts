@@ -1,5 +1,5 @@
 /**
- * The real-frame cases (tests/fixtures/real-frames/frames.json, provenance per case) and the same
+ * The real-frame cases (tests/fixtures/real-frames/*.json, provenance per case) and the same
  * judgement as ../shared/tools/decode-fixtures.py: OBIS codes match on C.D.E (plus A-B when both
  * name them), values after unit conversion to base units.
  */
@@ -27,9 +27,17 @@ export interface RealFrameCase {
   readonly expected_plaintext_apdu?: string;
 }
 
-export const REAL_FRAMES: readonly RealFrameCase[] = JSON.parse(
-  readFileSync(fileURLToPath(new URL("../fixtures/real-frames/frames.json", import.meta.url)), "utf8"),
-);
+function casesIn(file: string): RealFrameCase[] {
+  return JSON.parse(
+    readFileSync(fileURLToPath(new URL(`../fixtures/real-frames/${file}`, import.meta.url)), "utf8"),
+  );
+}
+
+/** The shared set (frames.json, a copy of ../shared/fixtures) and the project's own further captures. */
+export const REAL_FRAMES: readonly RealFrameCase[] = [
+  ...casesIn("frames.json"),
+  ...casesIn("more-frames.json"),
+];
 
 export function caseBytes(testCase: RealFrameCase): Uint8Array {
   return Uint8Array.from(Buffer.from(testCase.payload, testCase.encoding === "hex" ? "hex" : "latin1"));

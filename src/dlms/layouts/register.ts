@@ -28,11 +28,17 @@ export type LayoutName =
   | "scaler-unit-triplets"
   | "burgenland"
   | "burgenland-short"
-  | "wiener-netze";
+  | "wiener-netze"
+  | "slovenia";
 
 export interface LayoutResult {
   readonly layout: LayoutName;
   readonly registers: readonly RawRegister[];
   /** A date-time the body carries without an OBIS code (Steiermark, Wiener Netze). */
   readonly bodyTime?: Uint8Array;
+  /**
+   * False when the body's identity register is not the meter's number (the Slovenian phase list
+   * leads with the utility's serial): the snapshot then names no meter.
+   */
+  readonly identifiesMeter?: false;
 }

@@ -18,6 +18,7 @@ const REJECTION_CODE: Record<string, string> = {
   fcs: "frame-fcs",
   crc16: "frame-crc16",
   "mbus-framing": "frame-mbus-framing",
+  "unknown-layout": "unknown-layout",
 };
 
 describe("real frames (tests/fixtures/real-frames)", () => {

@@ -176,6 +176,46 @@ describe("derived corruptions give the exact reason", () => {
   });
 });
 
+describe("a telegram at the end of the input (E360 P1 capture, CR LF cut off)", () => {
+  const telegramOf = (out: readonly Output[]) => frames(out).find((f) => f.type === "telegram");
+  const complete = telegramOf(whole(e360));
+
+  it("is finished when its CRC verifies, without its CR LF or without its LF", () => {
+    for (const cut of [2, 1]) {
+      const out = whole(e360.subarray(0, e360.length - cut));
+      expect(discards(out)).toEqual([]);
+      expect(telegramOf(out)).toEqual(complete);
+    }
+  });
+
+  it("is finished the same whichever way the input was chunked", () => {
+    const cut = e360.subarray(0, e360.length - 2);
+    const chunks = Array.from(cut, (byte) => Uint8Array.of(byte));
+    expect(telegramOf(feed(chunks))).toEqual(complete);
+  });
+
+  it("is 'crc16' when the CRC does not verify", () => {
+    const bad = e360.slice(0, e360.length - 2);
+    bad[bad.length - 1] = 0x35; // "!2154" → "!2155"
+    expect(whole(bad).filter((o) => o.kind === "discarded")).toEqual([
+      { kind: "discarded", reason: "crc16", bytes: bad.length, detail: "CRC sent 2155, computed 2154" },
+    ]);
+  });
+
+  it("is 'truncated', saying why, when the checksum may have been cut off", () => {
+    const text = fixture(E360_TELEGRAM).payload;
+    for (const [end, detail] of [
+      ["!21", "input ended inside the telegram's checksum (2 of 4 digits)"],
+      ["!", "input ended at the telegram's '!': its CRC digits may have been cut off"],
+    ] as const) {
+      const cut = ascii(text.slice(0, text.indexOf("!2154")) + end);
+      expect(whole(cut).filter((o) => o.kind === "discarded")).toEqual([
+        { kind: "discarded", reason: "truncated", bytes: cut.length, detail },
+      ]);
+    }
+  });
+});
+
 describe("telegram and line forms", () => {
   it("accepts a DSMR 2.x/3 telegram without CRC", () => {
     const text = "/ISk5MT382-1000\r\n\r\n1-0:1.8.1(00123.456*kWh)\r\n!\r\n";

@@ -146,7 +146,39 @@ describe("meter identity and clock", () => {
     );
     expect(readoutToSnapshot(readout("0.9.1(155420)\r\n!\r\n")).meterTime).toBeNull();
     expect(readoutToSnapshot(readout("0.9.1(155420)\r\n0.9.2(171314)\r\n!\r\n")).meterTime).toBeNull();
-    expect(readoutToSnapshot(readout("!\r\n")).readings).toEqual([]);
+  });
+
+  it("rejects a verified readout or telegram without any data set as 'malformed' (noise can pass a BCC)", () => {
+    const empty: ReadoutFrame = {
+      type: "readout",
+      identification: null,
+      data: "!\r\n",
+      bcc: 0x21 ^ 0x0d ^ 0x0a ^ 0x03,
+    };
+    const telegram: TelegramFrame = {
+      type: "telegram",
+      identification: dataFrame(fixture(E360_TELEGRAM)).identification!,
+      data: "",
+      crc: null,
+    };
+    for (const [frame, message] of [
+      [empty, "the readout holds no data set: nothing to read (line noise can pass as an empty one)"],
+      [telegram, "the telegram holds no data set: nothing to read (line noise can pass as an empty one)"],
+    ] as const) {
+      const error = (() => {
+        try {
+          decodeIec62056Frame(frame);
+        } catch (thrown) {
+          return thrown;
+        }
+        return null;
+      })();
+      expect(error).toBeInstanceOf(DecodeError);
+      expect({ code: (error as DecodeError).code, message: (error as DecodeError).message }).toEqual({
+        code: "malformed",
+        message,
+      });
+    }
   });
 
   it("rejects a verified block without a single data set as 'malformed'", () => {

@@ -145,3 +145,87 @@ describe("meter identity on one line", () => {
     expect(meterOf(decoder.pushApdu(anonymousPush, 5_000))).toBe("63316890");
   });
 });
+
+describe("P1 telegrams (the E360 capture lg-e360-dsmr-p1-gh382-1, CRC !2154)", () => {
+  const e360 = REAL_FRAMES.find((c) => c.id === "lg-e360-dsmr-p1-gh382-1")!;
+  const text = e360.payload;
+  const bytesOf = (telegram: string) => Uint8Array.from(Buffer.from(telegram, "latin1"));
+  const withoutCrc = text.replace("!2154\r\n", "!\r\n");
+  const issuesOf = (events: StreamEvent[]) => events.flatMap((e) => (e.kind === "issue" ? [e.issue] : []));
+
+  it("finishes a complete telegram whose CR LF the input cut off", () => {
+    const whole = new StreamDecoder();
+    const expected = snapshots([...whole.push(bytesOf(text), 0), ...whole.finish(0)]);
+    const decoder = new StreamDecoder();
+    const events = [...decoder.push(bytesOf(text.slice(0, -2)), 0), ...decoder.finish(0)];
+    expect(issuesOf(events)).toEqual([]);
+    expect(snapshots(events)).toEqual(expected);
+    expect(expected).toHaveLength(1);
+  });
+
+  it("says why at the end of the input when a cut telegram cannot be finished", () => {
+    const decoder = new StreamDecoder();
+    const cut = text.slice(0, text.indexOf("!2154") + 1);
+    const events = [...decoder.push(bytesOf(cut), 0), ...decoder.finish(0)];
+    expect(snapshots(events)).toEqual([]);
+    expect(issuesOf(events)).toEqual([
+      {
+        code: "frame-truncated",
+        message:
+          "frame discarded (truncated: input ended at the telegram's '!': its CRC digits may have been cut off)",
+      },
+    ]);
+    expect(decoder.stats.rejected.get("truncated")).toBe(1);
+  });
+
+  it("rejects a telegram stripped of its CRC once the line has sent CRC-protected ones, across reconnects", () => {
+    const decoder = new StreamDecoder();
+    const events = [
+      ...decoder.push(bytesOf(text), 0),
+      ...decoder.push(bytesOf(withoutCrc), 10_000),
+      ...decoder.linkUp(15_000),
+      ...decoder.push(bytesOf(withoutCrc), 20_000),
+    ];
+    expect(snapshots(events)).toHaveLength(1);
+    expect(issuesOf(events)).toEqual([
+      {
+        code: "crc-missing",
+        message:
+          "P1 telegram without CRC rejected: this meter sends CRC-protected telegrams, so its CRC was lost or removed",
+      },
+      {
+        code: "crc-missing",
+        message:
+          "P1 telegram without CRC rejected: this meter sends CRC-protected telegrams, so its CRC was lost or removed",
+      },
+    ]);
+    expect(decoder.stats.rejected.get("crc-missing")).toBe(2);
+  });
+
+  it("still accepts telegrams without CRC on a line that never sent one (DSMR 2.x/3)", () => {
+    const decoder = new StreamDecoder();
+    const events = [...decoder.push(bytesOf(withoutCrc), 0), ...decoder.push(bytesOf(withoutCrc), 10_000)];
+    expect(issuesOf(events)).toEqual([]);
+    expect(snapshots(events)).toHaveLength(2);
+  });
+});
+
+describe("an empty readout in line noise (its one-byte BCC matches 1 time in 256)", () => {
+  const e350 = REAL_FRAMES.find((c) => c.id === "lgz-e350-zmf100-iec62056-21-modeC-readout")!;
+  // STX "!" CR LF ETX and the BCC, the XOR of "!" CR LF ETX: a readout with no data set at all.
+  const emptyReadout = Uint8Array.of(0x02, 0x21, 0x0d, 0x0a, 0x03, 0x21 ^ 0x0d ^ 0x0a ^ 0x03);
+
+  it("is rejected with a counted reason and an issue, never a snapshot", () => {
+    const decoder = new StreamDecoder();
+    const events = [
+      ...decoder.push(Uint8Array.of(0x55, 0xaa, ...emptyReadout, 0x13), 0),
+      ...decoder.push(caseBytes(e350), 1_000),
+      ...decoder.finish(2_000),
+    ];
+    const found = snapshots(events);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.kind === "snapshot" && found[0].snapshot.meterId).toBe("13647123");
+    expect(issueCodes(events)).toEqual(["malformed"]);
+    expect(decoder.stats.rejected.get("malformed")).toBe(1);
+  });
+});
