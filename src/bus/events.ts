@@ -12,7 +12,10 @@ import type { EventBus } from "./event-bus.js";
 /** What a runtime counts since it started; every counter only grows while the process runs. */
 export interface MeterDiagnostics {
   readonly framesReceived: number;
-  /** Frames discarded, by reason code (checksum, truncated, auth-failed, …). */
+  /**
+   * Frames discarded, by reason code (checksum, truncated, auth-failed, …), and decoded pushes the
+   * runtime refused as a whole (empty-snapshot, implausible-shape, unidentified).
+   */
   readonly framesRejected: Readonly<Record<string, number>>;
   /** Frames missing according to gaps in the DLMS invocation counter. */
   readonly lostFrames: number;
@@ -21,6 +24,15 @@ export interface MeterDiagnostics {
   readonly lastFrameAt: number | null;
   /** Energy totals the integrity guard held back as implausible. */
   readonly totalsHeldBack: number;
+  /**
+   * Instantaneous values dropped as physically impossible, by register kind (voltage, current, power,
+   * frequency, power-factor; meter/plausibility.ts).
+   */
+  readonly readingsRejected: Readonly<Record<string, number>>;
+  /** Failed writes of the integrity guard's state file. */
+  readonly stateWriteFailures: number;
+  /** Why the latest write of the state file failed; null while writes succeed. */
+  readonly lastStateError: string | null;
 }
 
 export interface MeterEvents extends Record<string, unknown> {

@@ -19,6 +19,14 @@
  *   unused tariffs) that is normal and neither counted nor warned about.
  * - Time is the receive time passed in, not the meter clock: the clock may be absent, and after a
  *   restart the elapsed time correctly includes the downtime during which energy was consumed.
+ * - Unless the host clock is behind the last good reading (corrected after an NTP failure, a Raspberry
+ *   Pi without a real-time clock booting with an old time, a restored backup): the elapsed time is then
+ *   unknown, not zero — taken as zero it would hold every real increase until the wall clock caught up,
+ *   hours or months. The increase is judged on the meter's own clock when both readings carry one
+ *   (meter-clock.ts); otherwise the value waits for a second reading that confirms it, as a first value
+ *   does, and the baseline still bounds it from below: a decrease is never published. Said once.
+ * - A state file that cannot be written is logged once and then hourly (state-write-log.ts); the
+ *   guard keeps checking against the totals in memory.
  */
 import { compareExact, type ExactNumber, toDecimalString, toNumber } from "../model/exact-number.js";
 import { registerInfoFor } from "../obis/registry.js";
@@ -26,6 +34,8 @@ import type { Logger } from "../logging/logger.js";
 import type { Reading, Snapshot } from "../model/snapshot.js";
 import type { GoodTotal, GoodTotals, TotalsStore } from "./totals-store.js";
 import { type EnergyBaseUnit, isEnergyUnit, subtractExact, toBaseUnit } from "../model/units.js";
+import { meterClockElapsedMs } from "./meter-clock.js";
+import { type StateWriteHealth, StateWriteLog } from "./state-write-log.js";
 
 export interface IntegrityGuardOptions {
   /**
@@ -41,8 +51,11 @@ export interface IntegrityGuardOptions {
 
 /** Reasons that make a reading suspect; each is counted and logged. */
 export type SuspectReason = "decrease" | "jump" | "zero" | "invalid";
-/** Holds that are expected and harmless: not counted as suspect. */
-type QuietHoldReason = "unused" | "unconfirmed";
+/**
+ * Holds that are expected and harmless: not counted as suspect. "elapsed-unknown": the host clock is
+ * behind the last good reading and the meter states no usable clock; a second reading confirms it.
+ */
+type QuietHoldReason = "unused" | "unconfirmed" | "elapsed-unknown";
 type HoldReason = SuspectReason | QuietHoldReason;
 
 export interface HeldTotal {
@@ -76,6 +89,13 @@ interface Candidate {
   readonly unit: EnergyBaseUnit;
 }
 
+/** When a candidate arrived: the host's receive time and the meter's own clock, if the push had one. */
+interface Arrival {
+  readonly meterKey: string;
+  readonly at: number;
+  readonly meterTime: string | null;
+}
+
 type Verdict =
   | { readonly accept: true; readonly candidate: Candidate }
   | { readonly accept: false; readonly reason: HoldReason };
@@ -90,6 +110,8 @@ export class IntegrityGuard {
   /** When a register's current streak of holds was last warned about. */
   private readonly lastWarnedAt = new Map<string, number>();
   private readonly byReason: Record<SuspectReason, number> = { decrease: 0, jump: 0, zero: 0, invalid: 0 };
+  private readonly writes: StateWriteLog;
+  private clockBehindReported = false;
 
   constructor(
     private readonly options: IntegrityGuardOptions,
@@ -100,6 +122,27 @@ export class IntegrityGuard {
     this.maxPowerW = options.maxPowerKw * 1000;
     this.timingSlackMs = options.timingSlackMs ?? 2000;
     this.repeatWarningAfterMs = options.repeatWarningAfterMs ?? MS_PER_HOUR;
+    this.writes = new StateWriteLog(
+      `the last good totals to ${store.location}`,
+      "The totals are still checked against the ones in memory; after a restart the guard would start from the last saved state.",
+      logger,
+      this.repeatWarningAfterMs,
+    );
+  }
+
+  /** The configured bound on power, for the runtime's plausibility checks of instantaneous values. */
+  get maxPowerKw(): number {
+    return this.options.maxPowerKw;
+  }
+
+  /** Whether a total of this meter was let through, in this run or one whose state was loaded. */
+  knows(meterKey: string): boolean {
+    return (this.loadOnce().get(meterKey)?.size ?? 0) > 0;
+  }
+
+  /** Failed writes of the state file, for the diagnostics. */
+  get stateWrites(): StateWriteHealth {
+    return this.writes.health;
   }
 
   get counters(): GuardCounters {
@@ -119,6 +162,7 @@ export class IntegrityGuard {
       meterTotals = new Map();
       totals.set(meterKey, meterTotals);
     }
+    const arrival: Arrival = { meterKey, at: receivedAt, meterTime: snapshot.meterTime };
     const kept: Reading[] = [];
     const held: HeldTotal[] = [];
     let changed = false;
@@ -131,11 +175,11 @@ export class IntegrityGuard {
       const slot = `${meterKey}/${info.key}`;
       const candidate = asCandidate(reading, info.unit);
       const baseline = meterTotals.get(info.key);
-      const verdict = this.judge(slot, candidate, baseline, receivedAt);
+      const verdict = this.judge(slot, candidate, baseline, arrival);
       if (verdict.accept) {
-        const { value, unit } = verdict.candidate;
+        const { value } = verdict.candidate;
         if (!baseline || compareExact(baseline.value, value) !== 0) changed = true;
-        meterTotals.set(info.key, { value, unit, at: receivedAt });
+        meterTotals.set(info.key, goodTotal(verdict.candidate, arrival));
         this.pending.delete(slot);
         this.lastWarnedAt.delete(slot);
         kept.push(reading);
@@ -153,7 +197,7 @@ export class IntegrityGuard {
       held.push(hold);
       this.report(slot, hold, baseline, receivedAt);
     }
-    if (changed) this.persist(totals);
+    if (changed) this.persist(totals, receivedAt);
     return { snapshot: { ...snapshot, readings: kept }, held };
   }
 
@@ -161,46 +205,86 @@ export class IntegrityGuard {
     slot: string,
     candidate: Candidate | null,
     baseline: GoodTotal | undefined,
-    receivedAt: number,
+    arrival: Arrival,
   ): Verdict {
     if (!candidate) return { accept: false, reason: "invalid" };
     if (candidate.value.raw === 0n) return { accept: false, reason: baseline ? "zero" : "unused" };
     if (candidate.value.raw < 0n) return { accept: false, reason: "invalid" };
-    const reference = baseline ?? this.pending.get(slot);
-    if (reference && reference.unit !== candidate.unit) return { accept: false, reason: "invalid" };
-    const step = reference ? this.stepVerdict(reference, candidate, receivedAt) : null;
-    if (baseline) return step ?? { accept: true, candidate };
+    const pending = this.pending.get(slot);
+    if (baseline) {
+      if (baseline.unit !== candidate.unit) return { accept: false, reason: "invalid" };
+      const step = this.stepVerdict(baseline, candidate, arrival);
+      if (step !== "elapsed-unknown") return step ?? { accept: true, candidate };
+      // Not lower than the baseline, but how long since it is unknown: a second reading confirms it.
+      if (
+        pending &&
+        pending.unit === candidate.unit &&
+        this.stepVerdict(pending, candidate, arrival) === null
+      ) {
+        return { accept: true, candidate };
+      }
+      this.pending.set(slot, goodTotal(candidate, arrival));
+      return { accept: false, reason: "elapsed-unknown" };
+    }
+    if (pending && pending.unit !== candidate.unit) return { accept: false, reason: "invalid" };
     // No baseline yet: the first value waits for one consistent successor.
-    if (reference && step === null) return { accept: true, candidate };
-    this.pending.set(slot, { value: candidate.value, unit: candidate.unit, at: receivedAt });
+    if (pending && this.stepVerdict(pending, candidate, arrival) === null) return { accept: true, candidate };
+    this.pending.set(slot, goodTotal(candidate, arrival));
     return { accept: false, reason: "unconfirmed" };
   }
 
-  /** null when the step from `reference` to `candidate` is plausible, else why not. */
+  /**
+   * null when the step from `reference` to `candidate` is plausible; "elapsed-unknown" when it is not
+   * lower but the time between them is unknown; else why not.
+   */
   private stepVerdict(
     reference: GoodTotal,
     candidate: Candidate,
-    receivedAt: number,
-  ): { readonly accept: false; readonly reason: SuspectReason } | null {
+    arrival: Arrival,
+  ): { readonly accept: false; readonly reason: SuspectReason } | "elapsed-unknown" | null {
     const increase = subtractExact(candidate.value, reference.value);
     if (increase.raw < 0n) return { accept: false, reason: "decrease" };
-    return toNumber(increase) > this.allowedIncrease(reference, candidate, receivedAt)
+    const elapsedMs = this.elapsedMs(reference, arrival);
+    if (elapsedMs === null) return "elapsed-unknown";
+    return toNumber(increase) > this.allowedIncrease(reference, candidate, elapsedMs)
       ? { accept: false, reason: "jump" }
       : null;
   }
 
+  /**
+   * The time since `reference` on the host clock; when the host clock is behind it (by more than the
+   * jitter allowance), on the meter's clock; null when neither can tell.
+   */
+  private elapsedMs(reference: GoodTotal, arrival: Arrival): number | null {
+    const hostElapsedMs = arrival.at - reference.at;
+    if (hostElapsedMs >= -this.timingSlackMs) return Math.max(0, hostElapsedMs);
+    this.reportClockBehind(arrival, reference);
+    return meterClockElapsedMs(reference.meterTime, arrival.meterTime);
+  }
+
   /** Max power × elapsed time, plus one digit of the register's resolution (a true 0.4 Wh reads as 1). */
-  private allowedIncrease(reference: GoodTotal, candidate: Candidate, receivedAt: number): number {
-    const elapsedMs = Math.max(0, receivedAt - reference.at) + this.timingSlackMs;
+  private allowedIncrease(reference: GoodTotal, candidate: Candidate, elapsedMs: number): number {
     const resolution = 10 ** Math.max(reference.value.scaler, candidate.value.scaler);
-    return (this.maxPowerW * elapsedMs) / MS_PER_HOUR + resolution;
+    return (this.maxPowerW * (elapsedMs + this.timingSlackMs)) / MS_PER_HOUR + resolution;
+  }
+
+  private reportClockBehind(arrival: Arrival, reference: GoodTotal): void {
+    if (this.clockBehindReported) return;
+    this.clockBehindReported = true;
+    const now = new Date(arrival.at).toISOString();
+    const lastGoodAt = new Date(reference.at).toISOString();
+    this.logger.warn(
+      `Integrity guard: the host clock (${now}) is behind the last good reading of meter ${arrival.meterKey} (received ${lastGoodAt}), so the time since then is unknown. Increases are judged on the meter's own clock where both pushes carry it; otherwise a total is published once a second reading confirms it. A total lower than the last good one is still never published. Check the host's time synchronisation (NTP).`,
+      { meter: arrival.meterKey, now, lastGoodAt },
+    );
   }
 
   private report(slot: string, hold: HeldTotal, baseline: GoodTotal | undefined, now: number): void {
     if (!SUSPECT.has(hold.reason)) return;
     this.byReason[hold.reason as SuspectReason] += 1;
     const warnedAt = this.lastWarnedAt.get(slot);
-    if (warnedAt !== undefined && now - warnedAt < this.repeatWarningAfterMs) return;
+    // After the host clock went back (now < warnedAt) the interval is unknown: warn again.
+    if (warnedAt !== undefined && now >= warnedAt && now - warnedAt < this.repeatWarningAfterMs) return;
     this.lastWarnedAt.set(slot, now);
     const fields = {
       meter: hold.meterKey,
@@ -242,15 +326,22 @@ export class IntegrityGuard {
     return this.totals;
   }
 
-  private persist(totals: GoodTotals): void {
+  private persist(totals: GoodTotals, now: number): void {
     try {
       this.store.save(totals);
     } catch (error) {
-      this.logger.error(`Integrity guard: cannot save the last good totals to ${this.store.location}`, {
-        error: (error as Error).message,
-      });
+      this.writes.failed(error, now);
+      return;
     }
+    this.writes.succeeded();
   }
+}
+
+function goodTotal(candidate: Candidate, arrival: Arrival): GoodTotal {
+  const { value, unit } = candidate;
+  return arrival.meterTime === null
+    ? { value, unit, at: arrival.at }
+    : { value, unit, at: arrival.at, meterTime: arrival.meterTime };
 }
 
 function asCandidate(reading: Reading, registeredUnit: string | null): Candidate | null {

@@ -50,7 +50,18 @@ export function meterIdentityOf(snapshot: Snapshot, fallbackKey = "meter"): Mete
   const serialNumber = snapshot.meterId?.trim() || textOf(findByKey(snapshot, "serial_number"));
   const logicalDeviceName = textOf(findByKey(snapshot, "logical_device_name"));
   const firmwareVersion = textOf(findFirmware(snapshot));
-  const source = systemTitle ?? serialNumber ?? logicalDeviceName;
-  const key = (source && toTopicSafeKey(source)) || toTopicSafeKey(fallbackKey) || "meter";
+  const key = keyOf(systemTitle, serialNumber, logicalDeviceName) ?? (toTopicSafeKey(fallbackKey) || "meter");
   return { key, serialNumber, systemTitle, logicalDeviceName, firmwareVersion };
+}
+
+/** The key the snapshot itself names its meter by; null when it carries no identity at all. */
+export function statedMeterKey(snapshot: Snapshot): string | null {
+  const systemTitle = snapshot.systemTitle?.trim().toUpperCase() || null;
+  const serialNumber = snapshot.meterId?.trim() || textOf(findByKey(snapshot, "serial_number"));
+  return keyOf(systemTitle, serialNumber, textOf(findByKey(snapshot, "logical_device_name")));
+}
+
+function keyOf(systemTitle: string | null, serial: string | null, deviceName: string | null): string | null {
+  const source = systemTitle ?? serial ?? deviceName;
+  return (source && toTopicSafeKey(source)) || null;
 }

@@ -17,9 +17,12 @@ import type { Transport } from "../transport/transport.js";
 import { Availability } from "./availability.js";
 import { derivedReadings } from "./derived.js";
 import { MeterIdentities } from "./identities.js";
+import { IdentityGate } from "./identity-gate.js";
 import type { IntegrityGuard } from "./integrity-guard.js";
 import { IssueLog } from "./issue-log.js";
 import type { LinkWatchdogOptions } from "./link-watchdog.js";
+import { checkRanges, type PlausibilityLimits } from "./plausibility.js";
+import { ShapeWatch } from "./shape-watch.js";
 
 /** Line settings to try in turn when the baud rate is "auto" and nothing decodes. */
 export interface FormatHunt {
@@ -51,8 +54,19 @@ export class MeterRuntime {
   private readonly hunt: FormatHunt | null;
   private readonly clock: () => number;
   private readonly identities: MeterIdentities;
+  private readonly gate: IdentityGate;
   private readonly availability: Availability;
   private readonly issues: IssueLog;
+  private readonly limits: PlausibilityLimits;
+  /** Per sender: the set of codes it sends, watched for sudden changes. */
+  private readonly shapes = new Map<string, ShapeWatch>();
+  /** Decoded pushes refused as a whole, by reason; joins the reader's rejected frames. */
+  private readonly refused = new Map<string, number>();
+  /** Readings dropped as implausible, by register kind. */
+  private readonly implausible = new Map<string, number>();
+  /** The reader asks the meter for its data (an IEC 62056-21 mode C session): readouts are answers. */
+  private polled = false;
+  private namelessReported = false;
   private readonly diagnosticsEveryMs: number;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private huntTimer: ReturnType<typeof setTimeout> | undefined;
@@ -77,6 +91,9 @@ export class MeterRuntime {
     this.clock = options.clock ?? Date.now;
     this.diagnosticsEveryMs = options.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
     this.identities = new MeterIdentities(options.id);
+    this.gate = new IdentityGate({ fallbackKey: options.id, known: (key) => this.guard.knows(key) });
+    // The bound the guard puts on energy is the one on power: the main fuse (max_power_kw).
+    this.limits = { maxPowerW: this.guard.maxPowerKw * 1000 };
     this.availability = new Availability(options.availability, (identity, online, timeoutMs) => {
       if (!online) logger.warn(`Meter ${identity.key}: no valid frame for ${timeoutMs} ms; marked offline`);
       this.bus.emit("availability", { meter: this.id, identity, online, timeoutMs });
@@ -143,6 +160,7 @@ export class MeterRuntime {
           this.bus.emit("frame", { meter: this.id, protocol: output.protocol, raw: output.raw, at: now });
           break;
         case "write":
+          this.polled = true;
           this.transport
             .write(output.bytes)
             .catch((error: unknown) =>
@@ -158,13 +176,97 @@ export class MeterRuntime {
     this.scheduleDeadline();
   }
 
+  /**
+   * A decoded snapshot on its way to the bus: refused when empty, held until its meter is confirmed
+   * (identity-gate.ts), refused when its shape changed suddenly (shape-watch.ts), stripped of
+   * impossible values (plausibility.ts) and of implausible totals (the integrity guard). Only what
+   * remains is published, and only a published snapshot keeps its meter online.
+   */
   private accept(snapshot: Snapshot, receivedAt: number): void {
     this.bus.emit("decoded", { meter: this.id, snapshot, receivedAt });
+    if (snapshot.readings.length === 0) {
+      this.refuse(
+        "empty-snapshot",
+        "a decoded push or readout without any reading; not published",
+        receivedAt,
+      );
+      return;
+    }
+    const admission = this.gate.admit(snapshot, receivedAt, this.polled);
+    if (admission.kind === "refuse") {
+      this.refuse("unidentified", `${admission.why}; not published`, receivedAt);
+      return;
+    }
+    if (admission.kind === "hold") {
+      this.onHeld(admission.key);
+      return;
+    }
+    if (admission.first && !admission.named) {
+      this.logger.info(
+        `The meter has sent the same list without naming itself for 2 minutes; publishing it as meter ${this.id}`,
+      );
+    }
+    // What was held for the confirmation only starts the guard's first-value check; it is not published.
+    for (const earlier of admission.earlier)
+      this.screen(admission.key, earlier.snapshot, earlier.receivedAt, false);
+    const screened = this.screen(admission.key, snapshot, receivedAt, true);
+    if (!screened) return;
     const identity = this.identities.identify(snapshot);
-    const guarded = this.guard.check(identity.key, snapshot, receivedAt).snapshot;
-    const derived = derivedReadings(guarded.readings);
-    this.bus.emit("snapshot", { meter: this.id, identity, snapshot: guarded, derived, receivedAt });
+    const derived = derivedReadings(screened.readings);
+    this.bus.emit("snapshot", { meter: this.id, identity, snapshot: screened, derived, receivedAt });
     this.availability.pushArrived(identity);
+  }
+
+  /**
+   * The shape and range checks, then the guard; null when nothing is left to publish. `report`: tell
+   * the user and count (not for a snapshot replayed only to start the guard's confirmations).
+   */
+  private screen(key: string, snapshot: Snapshot, receivedAt: number, report: boolean): Snapshot | null {
+    let watch = this.shapes.get(key);
+    if (!watch) {
+      watch = new ShapeWatch();
+      this.shapes.set(key, watch);
+    }
+    const shape = watch.observe(snapshot);
+    if (!shape.ok) {
+      if (report)
+        this.refuse("implausible-shape", `Meter ${key}: ${shape.why}; push not published`, receivedAt);
+      return null;
+    }
+    const { kept, rejected } = checkRanges(snapshot.readings, this.limits);
+    if (report) {
+      for (const { kind, why } of rejected) {
+        this.implausible.set(kind, (this.implausible.get(kind) ?? 0) + 1);
+        this.report(
+          { code: `implausible-${kind}`, message: `Meter ${key}: ${why}; not published` },
+          receivedAt,
+        );
+      }
+    }
+    // Nothing plausible left: the push says nothing about the meter, not even that it is there.
+    if (kept.length === 0) return null;
+    return this.guard.check(
+      key,
+      rejected.length === 0 ? snapshot : { ...snapshot, readings: kept },
+      receivedAt,
+    ).snapshot;
+  }
+
+  private onHeld(key: string | null): void {
+    if (key !== null) {
+      this.logger.debug(`Meter ${key}: first push; published from the second that names it`);
+      return;
+    }
+    if (this.namelessReported) return;
+    this.namelessReported = true;
+    this.logger.info(
+      `The meter's pushes carry no identity (system title, serial number or logical device name): waiting for a push that names it; if none does within 2 minutes of the same list, they are published as meter ${this.id}`,
+    );
+  }
+
+  private refuse(reason: string, message: string, at: number): void {
+    this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+    this.report({ code: reason, message }, at);
   }
 
   private report(issue: Issue, at = this.clock()): void {
@@ -214,16 +316,20 @@ export class MeterRuntime {
 
   private publishDiagnostics(): void {
     const stats = this.reader.stats;
+    const writes = this.guard.stateWrites;
     this.bus.emit("diagnostics", {
       meter: this.id,
       at: this.clock(),
       diagnostics: {
         framesReceived: stats.framesReceived,
-        framesRejected: Object.fromEntries(stats.rejected),
+        framesRejected: Object.fromEntries([...stats.rejected, ...this.refused]),
         lostFrames: stats.lostFrames,
         decryptionFailures: stats.decryptionFailures,
         lastFrameAt: stats.lastFrameAt,
         totalsHeldBack: this.guard.counters.suspect,
+        readingsRejected: Object.fromEntries(this.implausible),
+        stateWriteFailures: writes.failures,
+        lastStateError: writes.lastError,
       },
     });
   }

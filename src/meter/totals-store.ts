@@ -5,12 +5,18 @@
  */
 import { type ExactNumber, parseDecimal, toDecimalString } from "../model/exact-number.js";
 import type { EnergyBaseUnit } from "../model/units.js";
+import { isLocalDateTime } from "./meter-clock.js";
 
 export interface GoodTotal {
   readonly value: ExactNumber;
   readonly unit: EnergyBaseUnit;
   /** When it was received (epoch ms); bounds the next plausible increase. */
   readonly at: number;
+  /**
+   * The meter's own clock at that reading (local, no offset), when the push carried one: it bounds the
+   * next increase when the host clock has gone back behind `at` (meter-clock.ts).
+   */
+  readonly meterTime?: string;
 }
 
 /** meter key → register key → last good total. */
@@ -50,6 +56,8 @@ interface StoredTotal {
   value: string;
   unit: string;
   at: string;
+  /** Absent in files written before the meter clock was kept, and for meters without a clock. */
+  meterTime?: string;
 }
 
 /** Decimal text and ISO time, so the file is readable and editable by a person. */
@@ -62,6 +70,7 @@ export function serializeTotals(totals: GoodTotals): string {
         value: toDecimalString(total.value),
         unit: total.unit,
         at: new Date(total.at).toISOString(),
+        ...(total.meterTime ? { meterTime: total.meterTime } : {}),
       };
     }
     meters[meter] = entries;
@@ -91,7 +100,7 @@ export function parseTotals(text: string): GoodTotals {
     for (const [key, entry] of Object.entries(registers)) {
       const where = `meters.${meter}.${key}`;
       if (!isRecord(entry)) throw new TotalsStoreError(`${where} is not an object`);
-      const { value, unit, at } = entry;
+      const { value, unit, at, meterTime } = entry;
       const exact = typeof value === "string" ? parseDecimal(value) : null;
       const time = typeof at === "string" ? Date.parse(at) : Number.NaN;
       if (!exact) throw new TotalsStoreError(`${where}.value is not a decimal string`);
@@ -99,7 +108,15 @@ export function parseTotals(text: string): GoodTotals {
         throw new TotalsStoreError(`${where}.unit is not one of ${ENERGY_UNITS.join(", ")}`);
       }
       if (!Number.isFinite(time)) throw new TotalsStoreError(`${where}.at is not an ISO time`);
-      parsed.set(key, { value: exact, unit: unit as EnergyBaseUnit, at: time });
+      if (meterTime !== undefined && !(typeof meterTime === "string" && isLocalDateTime(meterTime))) {
+        throw new TotalsStoreError(`${where}.meterTime is not a local date-time (YYYY-MM-DDThh:mm:ss)`);
+      }
+      parsed.set(key, {
+        value: exact,
+        unit: unit as EnergyBaseUnit,
+        at: time,
+        ...(meterTime === undefined ? {} : { meterTime }),
+      });
     }
     result.set(meter, parsed);
   }

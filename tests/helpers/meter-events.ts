@@ -1,7 +1,9 @@
 /**
  * The events a meter runtime would publish for a snapshot, without a transport or an integrity guard:
  * for testing plugins with hand-made snapshots. It uses the runtime's own identity merging, derived
- * values and availability, so a plugin sees exactly what it would see in the service.
+ * values and availability, so a plugin sees exactly what it would see in the service for a snapshot
+ * the runtime has admitted (non-empty, from a confirmed meter, plausible). To test those gates with a
+ * plugin, run a real MeterRuntime over a ScriptedReader.
  */
 import { EventBus } from "../../src/bus/event-bus.js";
 import type { MeterBus, MeterDiagnostics, MeterEvents } from "../../src/bus/events.js";
@@ -10,6 +12,8 @@ import { derivedReadings } from "../../src/meter/derived.js";
 import { MeterIdentities } from "../../src/meter/identities.js";
 import type { LinkState } from "../../src/model/link-state.js";
 import type { Snapshot } from "../../src/model/snapshot.js";
+import type { Reader, ReaderOutput } from "../../src/reader/reader.js";
+import { DecoderStats } from "../../src/reader/stats.js";
 
 export class MeterEventSource {
   readonly bus: MeterBus = new EventBus<MeterEvents>((event, error) => {
@@ -45,5 +49,29 @@ export class MeterEventSource {
 
   stop(): void {
     this.availability.stop();
+  }
+}
+
+/** A reader that hands out the snapshots a test gives it, one per chunk of bytes. */
+export class ScriptedReader implements Reader {
+  readonly stats = new DecoderStats();
+  readonly queue: Snapshot[] = [];
+  /** Signs on at link up, as the IEC 62056-21 mode C session does. */
+  polled = false;
+  linkUp(): ReaderOutput[] {
+    return this.polled ? [{ kind: "write", bytes: new TextEncoder().encode("/?!\r\n") }] : [];
+  }
+  push(_chunk: Uint8Array, now: number): ReaderOutput[] {
+    const snapshot = this.queue.shift();
+    if (!snapshot) return [];
+    this.stats.framesReceived++;
+    this.stats.lastFrameAt = now;
+    return [{ kind: "snapshot", snapshot, protocol: "test" }];
+  }
+  tick(): ReaderOutput[] {
+    return [];
+  }
+  nextDeadline(): number | null {
+    return null;
   }
 }

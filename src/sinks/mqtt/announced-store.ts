@@ -2,7 +2,8 @@
  * Which discovery configs e450 has announced, kept in the data folder, so that configs of entities or
  * meters that no longer exist can be removed after a restart (a different meter, a changed option).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
+import type { Logger } from "../../logging/logger.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import type { SensorComponent } from "./discovery.js";
 
@@ -54,21 +55,74 @@ function isAnnouncedDevice(value: unknown): value is AnnouncedDevice {
   );
 }
 
+/**
+ * The record as one JSON file in the data folder. A record that cannot be read in full is not dropped
+ * in silence: without it the configs it lists are never removed from Home Assistant. It is logged,
+ * moved aside as `<file>.corrupt-<time>` (so a person can still see, or restore, what it held) and
+ * rebuilt from what this run announces; the devices in it that could be read are kept.
+ */
 export class JsonFileAnnouncedStore implements AnnouncedStore {
-  constructor(readonly location: string) {}
+  constructor(
+    readonly location: string,
+    private readonly logger?: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
-  /** A missing or unreadable record means nothing to clean up; it is rewritten on the next announce. */
   load(): readonly AnnouncedDevice[] {
+    let text: string;
     try {
-      const document: unknown = JSON.parse(readFileSync(this.location, "utf8"));
-      const devices = (document as { devices?: unknown }).devices;
-      return Array.isArray(devices) ? devices.filter(isAnnouncedDevice) : [];
-    } catch {
+      text = readFileSync(this.location, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      this.logger?.warn(
+        `Cannot read the list of announced Home Assistant entities ${this.location} (${(error as Error).message}); entities an earlier run announced and this one does not produce will not be removed`,
+      );
       return [];
     }
+    const { devices, problem } = parseRecord(text);
+    if (problem !== null) this.setAside(problem, devices.length);
+    return devices;
   }
 
   save(devices: readonly AnnouncedDevice[]): void {
     writeFileAtomic(this.location, `${JSON.stringify({ version: 1, devices }, null, 2)}\n`);
   }
+
+  private setAside(problem: string, kept: number): void {
+    const stamp = new Date(this.clock()).toISOString().replace(/[:.]/g, "-");
+    const aside = `${this.location}.corrupt-${stamp}`;
+    let where: string;
+    try {
+      renameSync(this.location, aside);
+      where = `moved it to ${aside}`;
+    } catch (error) {
+      where = `could not move it aside (${(error as Error).message})`;
+    }
+    const outcome =
+      kept === 0
+        ? "entities it listed that this run does not announce must be deleted in Home Assistant by hand"
+        : `kept the ${kept} device${kept === 1 ? "" : "s"} that could be read`;
+    this.logger?.warn(
+      `The list of announced Home Assistant entities ${this.location} is damaged (${problem}); ${where} and rebuilding it from what this run announces; ${outcome}`,
+      { file: this.location, problem },
+    );
+  }
+}
+
+/** The devices that can be read, and what was wrong with the rest; problem null when all is well. */
+function parseRecord(text: string): { devices: AnnouncedDevice[]; problem: string | null } {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return { devices: [], problem: `not JSON: ${(error as Error).message}` };
+  }
+  const devices = (document as { devices?: unknown } | null)?.devices;
+  if (!Array.isArray(devices)) return { devices: [], problem: 'expected {"version": 1, "devices": [...]}' };
+  const valid = devices.filter(isAnnouncedDevice);
+  const invalid = devices.length - valid.length;
+  return {
+    devices: valid,
+    problem: invalid === 0 ? null : `${invalid} of ${devices.length} device entries are not valid`,
+  };
 }

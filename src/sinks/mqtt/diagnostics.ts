@@ -23,6 +23,8 @@ const counter = (id: string, name: string, icon: string): SensorEntity => ({
 /**
  * Rejected frames are one entity with the reasons as attributes, not one entity per reason: the reason
  * set is open (framing and decoder codes), and a new reason must not change the discovery payload.
+ * Rejected readings likewise (by register kind). State write failures carry the latest error as an
+ * attribute: a data folder that cannot be written is otherwise only in the log.
  */
 export const BRIDGE_ENTITIES: readonly SensorEntity[] = [
   {
@@ -38,6 +40,11 @@ export const BRIDGE_ENTITIES: readonly SensorEntity[] = [
   counter("lost_frames", "Lost frames", "mdi:counter"),
   counter("decryption_failures", "Decryption failures", "mdi:key-alert"),
   counter("totals_held_back", "Totals held back", "mdi:shield-alert-outline"),
+  { ...counter("readings_rejected", "Readings rejected", "mdi:filter-remove-outline"), hasAttributes: true },
+  {
+    ...counter("state_write_failures", "State write failures", "mdi:content-save-alert-outline"),
+    hasAttributes: true,
+  },
   { id: "last_frame", name: "Last frame", deviceClass: "timestamp", diagnostic: true, cadence: "fast" },
 ];
 
@@ -51,28 +58,45 @@ export interface DiagnosticStates {
 export function diagnosticStates(connections: readonly MeterDiagnostics[]): DiagnosticStates {
   const sum = (count: (diagnostics: MeterDiagnostics) => number) =>
     connections.reduce((total, diagnostics) => total + count(diagnostics), 0);
-  const byReason = new Map<string, number>();
-  for (const { framesRejected } of connections) {
-    for (const [reason, count] of Object.entries(framesRejected)) {
-      byReason.set(reason, (byReason.get(reason) ?? 0) + count);
-    }
-  }
-  const rejected = [...byReason.values()].reduce((total, count) => total + count, 0);
-  const reasons = Object.fromEntries([...byReason].sort(([a], [b]) => a.localeCompare(b)));
+  const frames = byReason(connections.map((d) => d.framesRejected));
+  const readings = byReason(connections.map((d) => d.readingsRejected));
+  // The latest error of any connection that has one; null once every state file is written again.
+  const lastStateError = connections.find((d) => d.lastStateError !== null)?.lastStateError ?? null;
   const frameTimes = connections.flatMap(({ lastFrameAt }) => (lastFrameAt === null ? [] : [lastFrameAt]));
   const lastFrameAt = frameTimes.length === 0 ? null : Math.max(...frameTimes);
   const states: EntityState[] = [
     { entityId: "frames_received", payload: String(sum((d) => d.framesReceived)) },
-    { entityId: "frames_rejected", payload: String(rejected) },
+    { entityId: "frames_rejected", payload: String(frames.total) },
     { entityId: "lost_frames", payload: String(sum((d) => d.lostFrames)) },
     { entityId: "decryption_failures", payload: String(sum((d) => d.decryptionFailures)) },
     { entityId: "totals_held_back", payload: String(sum((d) => d.totalsHeldBack)) },
+    { entityId: "readings_rejected", payload: String(readings.total) },
+    { entityId: "state_write_failures", payload: String(sum((d) => d.stateWriteFailures)) },
   ];
   if (lastFrameAt !== null) {
     // UTC with an explicit offset is what the timestamp device class needs (sensor docs).
     states.push({ entityId: "last_frame", payload: new Date(lastFrameAt).toISOString() });
   }
-  return { states, attributes: new Map([["frames_rejected", JSON.stringify(reasons)]]) };
+  const attributes = new Map([
+    ["frames_rejected", JSON.stringify(frames.reasons)],
+    ["readings_rejected", JSON.stringify(readings.reasons)],
+    ["state_write_failures", JSON.stringify({ last_error: lastStateError })],
+  ]);
+  return { states, attributes };
+}
+
+/** Counts by reason summed over the connections, reasons sorted so the JSON is stable. */
+function byReason(counts: readonly Readonly<Record<string, number>>[]): {
+  total: number;
+  reasons: Record<string, number>;
+} {
+  const summed = new Map<string, number>();
+  for (const record of counts) {
+    for (const [reason, count] of Object.entries(record))
+      summed.set(reason, (summed.get(reason) ?? 0) + count);
+  }
+  const total = [...summed.values()].reduce((sum, count) => sum + count, 0);
+  return { total, reasons: Object.fromEntries([...summed].sort(([a], [b]) => a.localeCompare(b))) };
 }
 
 export function linkStatusState(status: LinkStatus): EntityState {

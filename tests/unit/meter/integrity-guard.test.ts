@@ -7,7 +7,8 @@ import { type GuardResult, IntegrityGuard } from "../../../src/meter/integrity-g
 import { meterIdentityOf } from "../../../src/meter/meter-identity.js";
 import { JsonFileTotalsStore } from "../../../src/meter/json-file-totals-store.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
-import { MemoryTotalsStore, type TotalsStore } from "../../../src/meter/totals-store.js";
+import { type GoodTotals, MemoryTotalsStore, type TotalsStore } from "../../../src/meter/totals-store.js";
+import { toDecimalString } from "../../../src/model/exact-number.js";
 import { numberReading, pushWith, textReading } from "../../fixtures/mqtt/e450-snapshots.js";
 
 interface Logged {
@@ -230,6 +231,23 @@ describe("IntegrityGuard across a restart", () => {
     ]);
   });
 
+  it("a meter clock in the state file that is not a local date-time makes the file unreadable, not half-used", () => {
+    const file = join(folder, "integrity-guard.json");
+    const entry = {
+      value: "1000",
+      unit: "Wh",
+      at: new Date(T0).toISOString(),
+      meterTime: "28.11.2026 13:00",
+    };
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, meters: { "4c475a670312d687": { energy_import: entry } } }),
+    );
+    expect(() => new JsonFileTotalsStore(file).load()).toThrow(
+      "meters.4c475a670312d687.energy_import.meterTime is not a local date-time",
+    );
+  });
+
   it("writes the state only when a total changed", () => {
     const store = new MemoryTotalsStore();
     const { guard } = primedGuard(store);
@@ -239,5 +257,193 @@ describe("IntegrityGuard across a restart", () => {
     expect(store.saves).toBe(saves);
     check(guard, importTotal(1001), T0 + 15 * SECOND);
     expect(store.saves).toBe(saves + 1);
+  });
+});
+
+describe("IntegrityGuard when the host clock is behind the last good reading", () => {
+  const HOUR = 3600 * SECOND;
+  const DAY = 24 * HOUR;
+
+  /** A state as an earlier run left it: 1000 Wh, received at `at` by a host clock then ahead of today's. */
+  function storedAt(at: number, meterTime?: string): MemoryTotalsStore {
+    const store = new MemoryTotalsStore();
+    const total = { value: { raw: 1000n, scaler: 0 }, unit: "Wh" as const, at };
+    const registers = new Map([["energy_import", meterTime ? { ...total, meterTime } : total]]);
+    store.save(new Map([["4c475a670312d687", registers]]));
+    return store;
+  }
+
+  function importAt(wh: number, meterTime: string | null): Snapshot {
+    return pushWith([numberReading("1-1:1.8.0.255", wh, 0, "Wh")], { meterTime });
+  }
+
+  it("judges an increase on the meter's clock when the state lies hours in the future", () => {
+    const logger = recordingLogger();
+    // Stored at 15:00 UTC by a host clock 3 h fast; the meter's clock said 13:00 local (UTC+1).
+    const guard = new IntegrityGuard(
+      { maxPowerKw: MAX_KW },
+      storedAt(T0 + 3 * HOUR, "2026-11-28T13:00:00"),
+      logger,
+    );
+    // Now the host clock is right (12:10 UTC) and the meter says 13:10: ten minutes have passed.
+    // 17.25 kW × 10 min = 2875 Wh: +500 Wh is plausible, +5000 Wh is not.
+    const tooMuch = check(guard, importAt(6000, "2026-11-28T13:10:00"), T0 + 10 * 60 * SECOND);
+    expect(tooMuch.held.map((hold) => hold.reason)).toEqual(["jump"]);
+    const lower = check(guard, importAt(999, "2026-11-28T13:10:05"), T0 + 10 * 60 * SECOND + 5 * SECOND);
+    expect(lower.held.map((hold) => hold.reason)).toEqual(["decrease"]);
+    const plausible = check(
+      guard,
+      importAt(1500, "2026-11-28T13:10:10"),
+      T0 + 10 * 60 * SECOND + 10 * SECOND,
+    );
+    expect(publishedObis(plausible.snapshot)).toEqual(["1-1:1.8.0.255"]);
+    // From the accepted reading on, the host clock is consistent again and bounds the next step.
+    expect(
+      publishedObis(check(guard, importAt(1503, null), T0 + 10 * 60 * SECOND + 15 * SECOND).snapshot),
+    ).toEqual(["1-1:1.8.0.255"]);
+    const clockWarnings = logger.lines.filter((line) => line.message.includes("host clock"));
+    expect(clockWarnings).toHaveLength(1);
+    expect(clockWarnings[0]?.level).toBe("warn");
+    expect(clockWarnings[0]?.fields).toMatchObject({
+      meter: "4c475a670312d687",
+      lastGoodAt: new Date(T0 + 3 * HOUR).toISOString(),
+    });
+  });
+
+  it("confirms a total with a second reading when the state lies months in the future and the meter has no clock", () => {
+    const logger = recordingLogger();
+    const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, storedAt(T0 + 120 * DAY), logger);
+    const first = check(guard, importAt(250_000, null), T0);
+    expect(first.snapshot.readings).toEqual([]);
+    expect(first.held.map((hold) => [hold.reason, hold.candidate, hold.previous])).toEqual([
+      ["elapsed-unknown", "250000", "1000"],
+    ]);
+    // The successor is judged on the host clock between the two readings, which is consistent.
+    const second = check(guard, importAt(250_003, null), T0 + 5 * SECOND);
+    expect(publishedObis(second.snapshot)).toEqual(["1-1:1.8.0.255"]);
+    expect(check(guard, importAt(250_004, null), T0 + 10 * SECOND).held).toEqual([]);
+    // Expected after a clock step, not suspect: nothing counted, one warning that names the cause.
+    expect(guard.counters.suspect).toBe(0);
+    expect(logger.lines.filter((line) => line.level === "warn").map((line) => line.message)).toEqual([
+      expect.stringContaining("host clock"),
+    ]);
+  });
+
+  it("holds an unconfirmed jump even with the clock behind: the successor must be consistent with it", () => {
+    const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, storedAt(T0 + 120 * DAY), recordingLogger());
+    check(guard, importAt(99_999_999, null), T0); // a corrupt value that passed a checksum
+    expect(check(guard, importAt(250_000, null), T0 + 5 * SECOND).held[0]?.reason).toBe("elapsed-unknown");
+    expect(publishedObis(check(guard, importAt(250_001, null), T0 + 10 * SECOND).snapshot)).toEqual([
+      "1-1:1.8.0.255",
+    ]);
+  });
+
+  it("never publishes a total below the last good one, by months or by hours, with or without a meter clock", () => {
+    for (const [store, meterTime] of [
+      [storedAt(T0 + 120 * DAY), null],
+      [storedAt(T0 + 3 * HOUR, "2026-11-28T13:00:00"), "2026-11-28T13:10:00"],
+    ] as const) {
+      const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, store, recordingLogger());
+      const published: string[] = [];
+      for (const [i, wh] of [990, 995, 996, 999, 1000, 1001, 1002].entries()) {
+        const result = check(guard, importAt(wh, meterTime), T0 + i * 5 * SECOND);
+        for (const reading of result.snapshot.readings) {
+          if (reading.value.kind === "number") published.push(toDecimalString(reading.value.exact));
+        }
+      }
+      expect(guard.counters.byReason.decrease).toBe(4);
+      expect(published.every((value) => Number(value) >= 1000)).toBe(true);
+      expect(published.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("still repeats a held decrease's warning after the host clock went back, once, then hourly", () => {
+    const { guard, logger } = primedGuard();
+    check(guard, importTotal(900), T0 + 5 * SECOND);
+    for (let push = 1; push <= 20; push++) check(guard, importTotal(900), T0 - DAY + push * 5 * SECOND);
+    const warnings = logger.lines.filter((line) => line.message.includes("900 Wh held back"));
+    expect(warnings).toHaveLength(2);
+    expect(guard.counters.byReason.decrease).toBe(21);
+  });
+
+  it("a meter clock that went back too says nothing: the total waits for a confirming reading", () => {
+    const guard = new IntegrityGuard(
+      { maxPowerKw: MAX_KW },
+      storedAt(T0 + 3 * HOUR, "2026-11-28T15:00:00"),
+      recordingLogger(),
+    );
+    expect(check(guard, importAt(1500, "2026-11-28T13:10:00"), T0).held[0]?.reason).toBe("elapsed-unknown");
+    expect(check(guard, importAt(1501, "2026-11-28T13:10:05"), T0 + 5 * SECOND).held).toEqual([]);
+  });
+
+  it("keeps the meter clock in the state file, so a restart with the host clock behind judges on it", () => {
+    const folder = mkdtempSync(join(tmpdir(), "e450-guard-clock-"));
+    try {
+      const file = join(folder, "integrity-guard.json");
+      const first = new IntegrityGuard(
+        { maxPowerKw: MAX_KW },
+        new JsonFileTotalsStore(file),
+        recordingLogger(),
+      );
+      // Received by a host clock 3 h fast.
+      check(first, importAt(999, "2026-11-28T13:00:00"), T0 + 3 * HOUR - 5 * SECOND);
+      check(first, importAt(1000, "2026-11-28T13:00:05"), T0 + 3 * HOUR);
+      expect(JSON.parse(readFileSync(file, "utf8")).meters["4c475a670312d687"].energy_import).toEqual({
+        value: "1000",
+        unit: "Wh",
+        at: new Date(T0 + 3 * HOUR).toISOString(),
+        meterTime: "2026-11-28T13:00:05",
+      });
+      const restarted = new IntegrityGuard(
+        { maxPowerKw: MAX_KW },
+        new JsonFileTotalsStore(file),
+        recordingLogger(),
+      );
+      expect(check(restarted, importAt(1400, "2026-11-28T13:30:00"), T0 + 30 * 60 * SECOND).held).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("IntegrityGuard with a state file that cannot be written", () => {
+  class ReadOnlyStore implements TotalsStore {
+    readonly location = "/data/integrity-guard.json";
+    broken = true;
+    load(): GoodTotals {
+      return new Map();
+    }
+    save(): void {
+      if (this.broken) throw new Error("EROFS: read-only file system, open '/data/integrity-guard.json'");
+    }
+  }
+
+  it("logs the first failure at once, then at most hourly with a count, and counts every one", () => {
+    const store = new ReadOnlyStore();
+    const logger = recordingLogger();
+    const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, store, logger);
+    // Two hours of 5-second pushes, each with a new total: a report at once, then one each hour.
+    const pushes = 2 * 720 + 1;
+    for (let push = 0; push <= pushes; push++) check(guard, importTotal(1000 + push), T0 + push * 5 * SECOND);
+    const errors = logger.lines.filter((line) => line.level === "error");
+    expect(errors.map((line) => line.message)).toEqual([
+      expect.stringMatching(/^Cannot save the last good totals to \/data\/integrity-guard\.json: EROFS/),
+      expect.stringContaining("(720 failed writes since the last report)"),
+      expect.stringContaining("(720 failed writes since the last report)"),
+    ]);
+    expect(guard.stateWrites).toEqual({
+      failures: pushes,
+      lastError: "EROFS: read-only file system, open '/data/integrity-guard.json'",
+    });
+    // Publishing goes on from the totals in memory: a decrease is still held.
+    expect(check(guard, importTotal(900), T0 + (pushes + 1) * 5 * SECOND).held[0]?.reason).toBe("decrease");
+
+    store.broken = false;
+    check(guard, importTotal(1000 + pushes + 1), T0 + (pushes + 2) * 5 * SECOND);
+    expect(logger.lines.at(-1)).toMatchObject({
+      level: "info",
+      message: `Saved the last good totals to /data/integrity-guard.json again after ${pushes} failed writes`,
+    });
+    expect(guard.stateWrites).toEqual({ failures: pushes, lastError: null });
   });
 });
