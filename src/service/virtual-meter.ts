@@ -1,17 +1,23 @@
 /**
  * The built-in virtual E450 behind a "virtual" meter connection: a simulator on a loopback port whose
  * registers are saved in the data folder, so that a second run continues where the first stopped and
- * a published total never goes down.
+ * a published total never goes down. Its clock keeps the host's zone, like any simulated meter
+ * (simulator/local-time.ts), which is the zone the MQTT plugin reads every meter's clock in.
  */
 import { join } from "node:path";
 import type { Logger } from "../logging/logger.js";
 import { SIMULATOR_DEFAULT_KEYS, startSimulator } from "../simulator/index.js";
+import { hostTimeZone } from "../simulator/local-time.js";
 import { loadCounters, saveCounters } from "../simulator/saved-counters.js";
 
 /** How often the counters are saved, so even a killed run resumes close to where it was. */
 const SAVE_EVERY_MS = 30_000;
-/** The virtual meter keeps Central European time (simulator/local-time.ts), whatever the host's zone. */
-export const VIRTUAL_METER_TIME_ZONE = "Europe/Zurich";
+/**
+ * The zone the virtual meter's clock keeps, and so the zone its clock is read in: the host's, where
+ * a real meter's clock is read too (a fixed Central European zone was read an hour off on a UTC host
+ * whenever the simulator was reached over TCP instead of through this module).
+ */
+export const VIRTUAL_METER_TIME_ZONE = hostTimeZone();
 
 export interface RunningVirtualMeter {
   readonly port: number;
@@ -40,6 +46,7 @@ export async function startVirtualMeter(
         }
       : {}),
     photovoltaicPeakWatts: 5_000,
+    timeZone: VIRTUAL_METER_TIME_ZONE,
   });
   const save = () => saveCounters(countersFile, simulator.counters());
   const saver = setInterval(save, SAVE_EVERY_MS);

@@ -5,7 +5,7 @@
  * asked for — never on how often the model was asked — and no register ever goes down.
  */
 import { householdLoad, type PhaseValues } from "./household.js";
-import { centralEuropeanTime, hourOfDay, type MeterClockReading } from "./local-time.js";
+import { centralEuropeanTime, hourOfDay, type MeterClock, type MeterClockReading } from "./local-time.js";
 import { photovoltaicPower } from "./photovoltaic.js";
 import { hashUnit, smoothNoise } from "./random.js";
 
@@ -20,6 +20,8 @@ export interface LoadModelOptions {
    * power cut) instead of from its seeded reading, so totals never go down across restarts.
    */
   readonly resumeFrom?: RegisterCounters;
+  /** The meter's clock, which the household's day and the tariff follow; default Central European Time. */
+  readonly clock?: MeterClock;
 }
 
 /** A register per tariff and their sum, as the E450 shows them (Steiermark: 1.8.0 = 1.8.1 + 1.8.2 exactly). */
@@ -96,6 +98,7 @@ export function tariffAt(clock: MeterClockReading): Tariff {
 
 export class LoadModel {
   private readonly seed: number;
+  private readonly clock: MeterClock;
   private readonly photovoltaicPeakWatts: number | null;
   /** Last integrated second (epoch seconds). */
   private integratedUntil: number;
@@ -104,6 +107,7 @@ export class LoadModel {
 
   constructor(options: LoadModelOptions) {
     this.seed = options.seed >>> 0;
+    this.clock = options.clock ?? centralEuropeanTime;
     this.photovoltaicPeakWatts = options.photovoltaicPeakWatts ?? null;
     this.integratedUntil = Math.floor(options.start / 1000);
     this.counters = options.resumeFrom
@@ -118,7 +122,7 @@ export class LoadModel {
 
   /** Flows during the second ending at `epochSecond`. */
   powerAt(epochSecond: number): InstantPower {
-    const clock = centralEuropeanTime(epochSecond * 1000);
+    const clock = this.clock(epochSecond * 1000);
     const load = householdLoad(this.seed, {
       dayNumber: Math.floor(Date.UTC(clock.local.year, clock.local.month - 1, clock.local.day) / 86_400_000),
       hour: hourOfDay(clock.local),
@@ -158,7 +162,7 @@ export class LoadModel {
     }
     for (let second = this.integratedUntil + 1; second <= target; second++) {
       const power = this.powerAt(second);
-      const slot = tariffAt(centralEuropeanTime(second * 1000)) === 1 ? 0 : 1;
+      const slot = tariffAt(this.clock(second * 1000)) === 1 ? 0 : 1;
       this.counters.activeImport[slot] += power.activeImport;
       this.counters.activeExport[slot] += power.activeExport;
       this.counters.reactiveImport[slot] += power.reactiveImport;
@@ -169,7 +173,7 @@ export class LoadModel {
   }
 
   private measure(second: number): Measurements {
-    const clock = centralEuropeanTime(second * 1000);
+    const clock = this.clock(second * 1000);
     const power = this.powerAt(second);
     const phases = [0, 1, 2].map((phase) =>
       this.phase(second, clock, power, phase),

@@ -1,9 +1,15 @@
 /**
- * The meter's wall clock. E450s in Switzerland and Austria run on Central European Time with EU summer
- * time and put local time in their pushes: no deviation (0x8000) and the clock's invalid bit set, in
- * every E450 capture (tests/fixtures/real-frames), so readers take it as local time. Computed here
- * without Intl so the simulator is deterministic on any host time zone database.
+ * The meter's wall clock. E450s put local time in their pushes: no deviation (0x8000) and the clock's
+ * invalid bit set, in every E450 capture (tests/fixtures/real-frames), so readers take it in the zone
+ * they are told — e450 in the host's. A served virtual meter (server.ts) therefore keeps the zone of
+ * the host it runs on, as a real one keeps the household's: on a host in UTC, a meter on Central
+ * European Time is read an hour off (two in summer).
+ *
+ * Central European Time with EU summer time, where Swiss and Austrian E450s run, is computed here
+ * without Intl so that tests stated in it are deterministic on any host time zone database; any other
+ * zone goes through the project's zoned calendar (time/zoned.ts).
  */
+import { ZonedCalendar } from "../time/zoned.js";
 
 export interface LocalDateTime {
   readonly year: number;
@@ -22,7 +28,12 @@ export interface MeterClockReading {
   readonly weekday: number;
 }
 
+/** What a meter's clock shows at an instant. */
+export type MeterClock = (epochMs: number) => MeterClockReading;
+
 const HOUR_MS = 3_600_000;
+/** The E450's home zones, on the EU summer-time rule since 1996, computed without Intl. */
+const CENTRAL_EUROPEAN_ZONES = new Set(["Europe/Zurich", "Europe/Vienna"]);
 
 /** EU rule (Directive 2000/84/EC): summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October. */
 export function isCentralEuropeanSummerTime(epochMs: number): boolean {
@@ -68,4 +79,27 @@ export function formatLocalIso(local: LocalDateTime): string {
 /** Local hour of day as a fraction (13.5 = 13:30), for day curves. */
 export function hourOfDay(local: LocalDateTime): number {
   return local.hour + local.minute / 60 + local.second / 3600;
+}
+
+/** The host's zone (TZ), where a virtual meter is taken to be installed; UTC when it has none. */
+export function hostTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+}
+
+/**
+ * The clock of a meter kept in `timeZone` (an IANA name; throws RangeError for an unknown one).
+ * Summer time is an offset above the year's standard one, which also holds south of the equator.
+ */
+export function meterClockIn(timeZone: string): MeterClock {
+  if (CENTRAL_EUROPEAN_ZONES.has(timeZone)) return centralEuropeanTime;
+  const calendar = new ZonedCalendar(timeZone);
+  return (epochMs) => {
+    const { isoWeekday, ...local } = calendar.parts(epochMs);
+    const year = new Date(epochMs).getUTCFullYear();
+    const standard = Math.min(
+      calendar.offsetMs(Date.UTC(year, 0, 1)),
+      calendar.offsetMs(Date.UTC(year, 6, 1)),
+    );
+    return { local, summerTime: calendar.offsetMs(epochMs) > standard, weekday: isoWeekday };
+  };
 }

@@ -12,6 +12,7 @@ import type { MeterKeys } from "./formats/push-context.js";
 import { ModeCDialogue } from "./iec-dialogue.js";
 import type { RegisterCounters } from "./load-model.js";
 import type { MeterIdentity } from "./meter-identity.js";
+import { hostTimeZone, meterClockIn } from "./local-time.js";
 import { createMeterState, type MeterState, nextPush, type RenderedPush } from "./virtual-meter.js";
 
 export interface SimulatorOptions {
@@ -34,6 +35,11 @@ export interface SimulatorOptions {
   readonly clock?: () => number;
   /** Counters a previous run ended with: the meter resumes from them (see RunningSimulator.counters). */
   readonly resumeFrom?: RegisterCounters;
+  /**
+   * IANA zone of the meter's clock; default the host's. e450 reads a meter's local time in the host's
+   * zone, so a served meter on Central European Time was published an hour off on a UTC host.
+   */
+  readonly timeZone?: string;
   /** Called with every push as rendered, before link faults; for the in-process pipeline and tests. */
   readonly onPush?: (push: RenderedPush) => void;
 }
@@ -70,6 +76,7 @@ class SimulatorServer {
       start: this.meterStart,
       photovoltaicPeakWatts: options.photovoltaicPeakWatts,
       ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+      timeZone: options.timeZone ?? hostTimeZone(),
     });
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -165,6 +172,13 @@ function validateSimulatorOptions(options: SimulatorOptions): string[] {
     (options.keys.encryptionKey.length !== 16 || options.keys.authenticationKey.length !== 16)
   ) {
     problems.push("keys: both keys must be 16 bytes");
+  }
+  if (options.timeZone !== undefined) {
+    try {
+      meterClockIn(options.timeZone);
+    } catch {
+      problems.push(`timeZone: "${options.timeZone}" is not an IANA time zone`);
+    }
   }
   problems.push(...validateFaults(options.faults ?? {}).map((problem) => `faults.${problem}`));
   return problems;

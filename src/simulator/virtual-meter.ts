@@ -8,6 +8,7 @@ import { FORMATS, type FormatName } from "./formats/index.js";
 import type { OutgoingFrame } from "./formats/outgoing-frame.js";
 import type { MeterKeys, PushContext } from "./formats/push-context.js";
 import { LoadModel, type RegisterCounters } from "./load-model.js";
+import { meterClockIn } from "./local-time.js";
 import { identityFromSeed, type MeterIdentity } from "./meter-identity.js";
 import { hashUnit, SeededStream } from "./random.js";
 
@@ -31,6 +32,11 @@ export interface MeterStateOptions {
   readonly photovoltaicPeakWatts?: number | null;
   /** Counters a previous run ended with (LoadModelOptions.resumeFrom). */
   readonly resumeFrom?: RegisterCounters;
+  /**
+   * IANA zone of the meter's clock; default Central European Time, where E450s run, so that the same
+   * seed and times give the same bytes on any host. A served meter keeps the host's (server.ts).
+   */
+  readonly timeZone?: string;
 }
 
 export interface MeterState {
@@ -61,6 +67,7 @@ export function createMeterState(options: MeterStateOptions): MeterState {
       start: options.start,
       photovoltaicPeakWatts: options.photovoltaicPeakWatts,
       ...(options.resumeFrom ? { resumeFrom: options.resumeFrom } : {}),
+      ...(options.timeZone ? { clock: meterClockIn(options.timeZone) } : {}),
     }),
     identity: identityFromSeed(seed),
     invokeId: Math.floor(hashUnit(seed, 600) * 0x00ff_ffff),

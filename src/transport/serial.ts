@@ -1,6 +1,7 @@
 /**
  * Local serial port via serialport. The port can vanish (USB adapter pulled) and come back under the
- * same path; the reconnect loop reopens it.
+ * same path; the reconnect loop reopens it, at once when the path reappears (device-watch.ts). A
+ * path that does not exist is reported with the ports that do (serial-ports.ts).
  *
  * Line-format changes (the IEC 62056-21 baud change-over, the "auto" hunt): serialport's `update()`
  * changes only the baud rate of an open port (@serialport/bindings-cpp takes nothing else), so a new
@@ -9,10 +10,13 @@
  * restarts its reader, and with it a mode C sign-on), unless the reopen fails, which is then a link
  * failure like any other and the loop retries with the new format.
  */
+import { existsSync } from "node:fs";
 import { SerialPort } from "serialport";
 import type { SerialFormat } from "../model/serial-format.js";
 import type { BackoffOptions } from "../util/backoff.js";
+import { watchForDevice } from "./device-watch.js";
 import { type Connection, type ConnectionHandlers, ReconnectingTransport } from "./reconnecting.js";
+import { describeSerialPorts, listSerialPorts } from "./serial-ports.js";
 
 export interface SerialOptions {
   readonly path: string;
@@ -59,13 +63,25 @@ export class SerialTransport extends ReconnectingTransport {
   protected open(handlers: ConnectionHandlers): Promise<Connection> {
     return this.serialized(async () => {
       const link: Link = { port: null, format: this.format, handlers, closed: false, reopening: null };
-      link.port = await this.openPort(link);
+      link.port = await this.openPort(link).catch(async (error: Error) => {
+        throw existsSync(this.options.path) ? error : await this.noSuchDevice();
+      });
       this.link = link;
       return {
         write: (bytes) => this.serialized(() => this.writeTo(link, bytes)),
         close: () => this.close(link),
       };
     });
+  }
+
+  protected override watchWhileWaiting(retryNow: () => void): () => void {
+    return watchForDevice(this.options.path, retryNow);
+  }
+
+  /** Replaces the binding's ENOENT text with what the user can act on: the ports that do exist. */
+  private async noSuchDevice(): Promise<Error> {
+    const ports = describeSerialPorts(await listSerialPorts());
+    return new Error(`${this.description}: no such device; ${ports}`);
   }
 
   private async apply(format: SerialFormat): Promise<void> {

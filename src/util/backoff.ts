@@ -3,6 +3,10 @@
  * doubles from `initialMs` up to `maxMs` and starts over after a connection that stayed up. "Equal
  * jitter" (half the step fixed, half random) keeps many clients restarted with one broker or bridge
  * from reconnecting in lockstep, while a delay never drops below half its step nor exceeds the cap.
+ *
+ * The default cap is 10 s: every link here is local (a USB adapter, a bridge or broker on the LAN),
+ * where a retry costs one refused connection, while a higher cap leaves the user waiting up to a
+ * minute after a broker restart or a re-plugged adapter for no gain.
  */
 export interface BackoffOptions {
   readonly initialMs?: number;
@@ -10,6 +14,9 @@ export interface BackoffOptions {
   /** A value in [0, 1]; injected so tests can pin the jitter (() => 1 gives the whole step). */
   readonly random?: () => number;
 }
+
+/** The cap when none is given; see above. */
+export const DEFAULT_MAX_MS = 10_000;
 
 /** Past this many doublings every step is the cap anyway; it keeps 2 ** attempt finite. */
 const MAX_DOUBLINGS = 30;
@@ -22,7 +29,7 @@ export class Backoff {
 
   constructor(options: BackoffOptions = {}) {
     this.initialMs = options.initialMs ?? 1_000;
-    this.maxMs = options.maxMs ?? 60_000;
+    this.maxMs = options.maxMs ?? DEFAULT_MAX_MS;
     this.random = options.random ?? Math.random;
   }
 

@@ -34,10 +34,16 @@ export class DiscoveryPublisher {
     private readonly earlier: EarlierRun,
   ) {}
 
-  publish(message: DiscoveryMessage, force: boolean): void {
+  /**
+   * True when the broker has this config: handed to the connected client now, or identical to the
+   * one sent before. False while disconnected, so that nobody claims an announcement that is not out.
+   */
+  publish(message: DiscoveryMessage, force: boolean): boolean {
     const json = JSON.stringify(message.payload);
-    if (!force && this.sent.get(message.topic) === json) return;
-    if (this.connection.publish(message.topic, json)) this.sent.set(message.topic, json);
+    if (!force && this.sent.get(message.topic) === json) return true;
+    if (!this.connection.publish(message.topic, json)) return false;
+    this.sent.set(message.topic, json);
+    return true;
   }
 
   /** The config on this topic was deleted: whatever comes next must be sent. */

@@ -16,8 +16,30 @@ export interface MeterEntities {
   readonly skipped: readonly { readonly obis: string; readonly why: string }[];
 }
 
-/** kWh keeps the meter's Wh resolution visible: 3 decimals. */
+/**
+ * kWh keeps the meter's Wh resolution visible: 3 decimals, always written out (12345.600, not
+ * 12345.6), as DOCS promises; Home Assistant parses the state as a number either way, and the
+ * display precision announced with it shows the same 3.
+ */
 const KILO_ENERGY_PRECISION = 3;
+
+/**
+ * The decimal text with exactly `places` decimals: zeros added, or finer digits rounded half away
+ * from zero. Rounding never reverses the order of two totals, so a total that grows never shrinks.
+ */
+function toFixedDecimals(value: ExactNumber, places: number): string {
+  const shift = value.scaler + places;
+  let raw: bigint;
+  if (shift >= 0) raw = value.raw * 10n ** BigInt(shift);
+  else {
+    const divisor = 10n ** BigInt(-shift);
+    const half = divisor / 2n;
+    raw = (value.raw < 0n ? value.raw - half : value.raw + half) / divisor;
+  }
+  const negative = raw < 0n;
+  const digits = (negative ? -raw : raw).toString().padStart(places + 1, "0");
+  return `${negative ? "-" : ""}${digits.slice(0, -places)}.${digits.slice(-places)}`;
+}
 
 /** Units each register kind may arrive in, after normalisation; others are skipped, not guessed. */
 const KIND_UNITS: Readonly<Partial<Record<RegisterInfo["kind"], readonly BaseUnit[]>>> = {
@@ -49,7 +71,7 @@ function convertEnergy(info: RegisterInfo, reading: Reading): Converted {
     displayPrecision: KILO_ENERGY_PRECISION,
     cadence: "total",
   };
-  return { entity, payload: toDecimalString(kilo.exact) };
+  return { entity, payload: toFixedDecimals(kilo.exact, KILO_ENERGY_PRECISION) };
 }
 
 function convertMeasurement(info: RegisterInfo, reading: Reading): Converted {

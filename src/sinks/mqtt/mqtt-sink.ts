@@ -75,6 +75,8 @@ export class MqttSink implements Plugin {
   private readonly diagnostics = new Map<string, MeterDiagnostics>();
   private readonly links = new Map<string, LinkStatus>();
   private unsubscribe: (() => void)[] = [];
+  /** Meters seen while the broker was unreachable, whose announcement is still to be logged. */
+  private readonly awaitingAnnouncement = new Set<string>();
   private birthTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -96,7 +98,8 @@ export class MqttSink implements Plugin {
       connection.publish(topic, payload),
     );
     const store =
-      dependencies.announcedStore ?? new JsonFileAnnouncedStore(`${this.options.dataDir}/${ANNOUNCED_FILE}`);
+      dependencies.announcedStore ??
+      new JsonFileAnnouncedStore(`${this.options.dataDir}/${ANNOUNCED_FILE}`, logger);
     this.earlier = new EarlierRun(store);
     const origin = {
       name: "e450",
@@ -151,10 +154,12 @@ export class MqttSink implements Plugin {
     const { entities, states, skipped } = meterEntitiesOf(snapshot, derived, this.options.timeZone);
     for (const { obis, why } of skipped) this.logger.debug(`Not published: ${obis} (${why})`);
     const { meter, changed, isNew } = this.meters.update(identity, entities);
-    if (isNew) this.logger.info(`Meter ${identity.key} seen; announcing it to Home Assistant`);
-    if (changed) {
-      this.discovery.publish(this.discovery.meterMessage(meter), false);
-      this.stale.save();
+    const announced = changed && this.discovery.publish(this.discovery.meterMessage(meter), false);
+    if (changed) this.stale.save();
+    if (isNew && announced) this.logger.info(`Meter ${identity.key} seen; announced to Home Assistant`);
+    else if (isNew) {
+      this.logger.info(`Meter ${identity.key} seen; will announce it when the broker is reachable`);
+      this.awaitingAnnouncement.add(identity.key);
     }
     for (const state of states) {
       const cadence = meter.entities.get(state.entityId)?.cadence ?? "fast";
@@ -165,7 +170,9 @@ export class MqttSink implements Plugin {
 
   private onAvailability({ identity, online }: MeterEvents["availability"]): void {
     const meter = this.meters.get(identity.key);
-    if (meter) meter.online = online;
+    // A retained status topic for a meter that was never announced would outlive it in the broker.
+    if (!meter) return;
+    meter.online = online;
     this.connection.publish(this.topics.meterStatus(identity.key), online ? ONLINE : OFFLINE);
   }
 
@@ -220,7 +227,13 @@ export class MqttSink implements Plugin {
     if (!this.connection.connected) return;
     this.discovery.publish(this.discovery.bridgeMessage(), true);
     for (const meter of this.meters.values()) {
-      this.discovery.publish(this.discovery.meterMessage(meter), true);
+      const key = meter.identity.key;
+      if (
+        this.discovery.publish(this.discovery.meterMessage(meter), true) &&
+        this.awaitingAnnouncement.delete(key)
+      ) {
+        this.logger.info(`Meter ${key} announced to Home Assistant`);
+      }
       const status = meter.online ? ONLINE : OFFLINE;
       this.connection.publish(this.topics.meterStatus(meter.identity.key), status);
     }

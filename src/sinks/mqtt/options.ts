@@ -3,6 +3,7 @@
  * it). Secrets arrive wrapped: anything with reveal(), such as config/secret.ts's Secret, so that a
  * stray log of the options prints no password.
  */
+import { DEFAULT_MAX_MS } from "../../util/backoff.js";
 import { hostTimeZone } from "./local-time.js";
 
 export interface RevealableSecret {
@@ -44,7 +45,7 @@ export interface MqttSinkOptions {
   readonly staleAfterMs?: number;
   /** Upper bound of the random delay before answering Home Assistant's birth message. Default 3 s. */
   readonly birthReplyMaxDelayMs?: number;
-  /** Reconnect backoff: first delay and cap. Defaults 1 s and 60 s. */
+  /** Reconnect backoff: first delay and cap. Defaults 1 s and 10 s (util/backoff.ts says why). */
   readonly reconnectInitialDelayMs?: number;
   readonly reconnectMaxDelayMs?: number;
 }
@@ -66,6 +67,6 @@ export function resolveMqttSinkOptions(options: MqttSinkOptions): ResolvedMqttSi
     staleAfterMs: options.staleAfterMs ?? 15 * 60_000,
     birthReplyMaxDelayMs: options.birthReplyMaxDelayMs ?? 3_000,
     reconnectInitialDelayMs: options.reconnectInitialDelayMs ?? 1_000,
-    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 60_000,
+    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULT_MAX_MS,
   };
 }

@@ -2,14 +2,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Logger } from "../../../src/logging/logger.js";
+import { UNREACHABLE_REMINDER_MS } from "../../../src/sinks/mqtt/mqtt-connection.js";
 import { MqttSink } from "../../../src/sinks/mqtt/mqtt-sink.js";
 import type { MqttSinkOptions } from "../../../src/sinks/mqtt/options.js";
 import { E450_PUSH, numberReading, pushWith } from "../../fixtures/mqtt/e450-snapshots.js";
 import { deviceDiscoveryProblems } from "../../unit/sinks/mqtt/ha-discovery-rules.js";
 import { BrokerLog } from "./broker-log.js";
 import { buildChildSink } from "./child-sink.js";
-import { Mosquitto } from "./mosquitto.js";
+import { Mosquitto, waitUntil } from "./mosquitto.js";
 import { MeterEventSource } from "../../helpers/meter-events.js";
 
 const METER = "4c475a670312d687";
@@ -55,8 +57,8 @@ describe("MQTT sink against a real Mosquitto", () => {
       reconnectMaxDelayMs: 400,
       ...overrides,
     };
-    const newSink = () => {
-      const sink = new MqttSink(options, quiet);
+    const newSink = (logger: Logger = quiet) => {
+      const sink = new MqttSink(options, logger);
       cleanups.push(() => sink.stop());
       return sink;
     };
@@ -109,7 +111,7 @@ describe("MQTT sink against a real Mosquitto", () => {
     const sink = newSink();
     sink.start(meters.bus);
     meters.push(pushWith([numberReading("1-1:1.8.0", 1000, 0, "Wh")]));
-    await log.waitForPayload(`${base}/meter/${METER}/energy_import`, "1");
+    await log.waitForPayload(`${base}/meter/${METER}/energy_import`, "1.000");
 
     await broker.halt();
     meters.push(pushWith([numberReading("1-1:1.8.0", 2000, 0, "Wh")])); // while the broker is down
@@ -118,13 +120,62 @@ describe("MQTT sink against a real Mosquitto", () => {
     const fresh = await BrokerLog.connect(broker.url);
     cleanups.push(() => fresh.close());
     await fresh.waitForPayload(`${base}/status`, "online", 10_000);
-    await fresh.waitForPayload(`${base}/meter/${METER}/energy_import`, "2", 10_000);
+    await fresh.waitForPayload(`${base}/meter/${METER}/energy_import`, "2.000", 10_000);
     await fresh.waitFor(
       (m) => m.some((x) => x.topic === `${prefix}/device/e450_${METER}/config`),
       "config again",
     );
     meters.push(pushWith([numberReading("1-1:1.8.0", 3000, 0, "Wh")]));
-    await fresh.waitForPayload(`${base}/meter/${METER}/energy_import`, "3");
+    await fresh.waitForPayload(`${base}/meter/${METER}/energy_import`, "3.000");
+  });
+
+  it("while the broker is down says so periodically, and claims the announcement only once it is out", async () => {
+    const { base, prefix, newSink, meters } = await setUp();
+    const lines: string[] = [];
+    const note = (message: string) => lines.push(message);
+    await broker.halt();
+    let resumed = false;
+    cleanups.push(async () => {
+      if (!resumed) await broker.resume(); // for the tests after this one
+    });
+    // Only the reminder's interval is fake: the sink's retries and mqtt.js's sockets stay real.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    cleanups.push(async () => {
+      vi.useRealTimers();
+    });
+    const sink = newSink({ debug() {}, info: note, warn: note, error: note });
+    sink.start(meters.bus);
+    meters.push(E450_PUSH);
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    await waitUntil(
+      () => lines.some((line) => line.startsWith(`MQTT broker ${url} unreachable`)),
+      5_000,
+      "the outage",
+    );
+    expect(lines).toContain(`Meter ${METER} seen; will announce it when the broker is reachable`);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a few retries, 100 to 400 ms apart
+    vi.advanceTimersByTime(UNREACHABLE_REMINDER_MS);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^MQTT broker ${url} still unreachable after \\d+ attempts in .+ \\(last error: ECONNREFUSED\\); readings are not being published$`,
+      ),
+    );
+    expect(lines.some((line) => line.includes("announced to Home Assistant"))).toBe(false);
+
+    vi.useRealTimers();
+    await broker.resume();
+    resumed = true;
+    await waitUntil(
+      () => lines.includes(`Meter ${METER} announced to Home Assistant`),
+      10_000,
+      "the announcement",
+    );
+    const retained = await BrokerLog.connect(broker.url, `${prefix}/device/e450_${METER}/config`);
+    cleanups.push(() => retained.close());
+    await retained.waitFor((m) => m.length > 0, "the retained meter config");
+    const fresh = await BrokerLog.connect(broker.url, `${base}/meter/${METER}/energy_import`);
+    cleanups.push(() => fresh.close());
+    await fresh.waitFor((m) => m.length > 0, "the retained total");
   });
 
   it("the last will marks the add-on offline when its process is killed", async () => {

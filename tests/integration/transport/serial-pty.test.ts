@@ -6,7 +6,7 @@
  * in drivers/tty/pty.c), so data bits and parity are checked where the port is opened, in the binding.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, realpathSync, symlinkSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, symlinkSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
@@ -111,7 +111,8 @@ describe("SerialTransport on a pseudo-terminal", () => {
     expect(states.filter((state) => state === "up").length).toBeGreaterThanOrEqual(2);
   });
 
-  it("says plainly when the device does not exist, and keeps trying", async () => {
+  it("says plainly when the device does not exist, names the ports that do, and keeps trying", async () => {
+    const opens = vi.spyOn(SerialPort.binding, "open");
     const transport = new SerialTransport({
       path: "/dev/ttyE450-missing",
       format: SERIAL_PRESETS.mbus,
@@ -121,8 +122,51 @@ describe("SerialTransport on a pseudo-terminal", () => {
     const reasons: string[] = [];
     transport.on("state", (state, reason) => state === "down" && reasons.push(reason ?? ""));
     await transport.start();
-    await waitUntil(() => reasons.length >= 2, 5_000, "two failed attempts");
-    expect(reasons[0]).toMatch(/^serial \/dev\/ttyE450-missing: .*(No such file|ENOENT)/);
+    await waitUntil(() => opens.mock.calls.length >= 3, 5_000, "three attempts");
+    // Whatever this machine has: its adapters, or how to look for one.
+    expect(reasons[0]).toMatch(
+      /^serial \/dev\/ttyE450-missing: no such device; serial ports on this machine: (none found — is the adapter plugged in, and passed to the add-on\?|\/dev\/\S+)/,
+    );
+    // Said once: the attempts that failed the same way since were not reported again.
+    expect(reasons).toHaveLength(1);
+  });
+
+  it("reopens as soon as the device reappears, long before the backoff delay", async () => {
+    const simulator: RunningSimulator = await startSimulator({
+      format: "burgenland",
+      intervalMs: 5_000,
+      speed: 25,
+    });
+    parts.push(simulator);
+    const link = join(mkdtempSync(join(tmpdir(), "e450-pty-")), "ttyE450");
+    let bridge: PtyBridge = await startPtyBridge(simulator, link);
+    parts.push({ stop: () => bridge.stop() });
+    // A wait of 30 to 60 s: only the device watch can bring the link back within the test's time.
+    const transport = new SerialTransport({
+      path: link,
+      format: SERIAL_PRESETS.mbus,
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+    });
+    parts.push({ stop: () => transport.stop() });
+    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
+    let snapshots = 0;
+    const states: LinkState[] = [];
+    transport.on("data", (chunk) => {
+      for (const event of decoder.push(chunk, Date.now())) if (event.kind === "snapshot") snapshots++;
+    });
+    transport.on("state", (state) => states.push(state));
+    await transport.start();
+    await waitUntil(() => snapshots >= 1, 10_000, "a push through the pty");
+
+    await bridge.stop(); // the adapter is pulled: its link goes away
+    await waitUntil(() => states.includes("down"), 5_000, "the link to go down");
+    await waitUntil(() => !existsSync(link), 5_000, "the device link to vanish");
+    const replugged = Date.now();
+    bridge = await startPtyBridge(simulator, link); // and plugged back
+    await waitUntil(() => states.at(-1) === "up", 5_000, "the port to be reopened");
+    expect(Date.now() - replugged).toBeLessThan(5_000);
+    const before = snapshots;
+    await waitUntil(() => snapshots > before, 10_000, "pushes after the port was reopened");
   });
 });
 

@@ -87,7 +87,7 @@ describe("TcpTransport", () => {
     expect(reasons[0]).toMatch(/no data from tcp:\/\/127\.0\.0\.1:\d+ for 0\.1 s/);
   });
 
-  it("keeps retrying while nothing listens", async () => {
+  it("keeps retrying while nothing listens, reporting the refusal once", async () => {
     const probe = bridge();
     const port = await listen(probe.server);
     await new Promise<void>((resolve) => probe.server.close(() => resolve()));
@@ -98,10 +98,21 @@ describe("TcpTransport", () => {
       backoff: { initialMs: 10, maxMs: 20, random: () => 1 },
     });
     const reasons: string[] = [];
-    transport.on("state", (state, reason) => state === "down" && reasons.push(reason ?? ""));
+    const states: LinkState[] = [];
+    transport.on("state", (state, reason) => {
+      states.push(state);
+      if (state === "down") reasons.push(reason ?? "");
+    });
     cleanups.push(() => transport.stop());
     await transport.start();
-    await waitFor(() => (reasons.length >= 3 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // some 15 refused attempts
+    expect(reasons).toHaveLength(1);
     expect(reasons[0]).toContain("ECONNREFUSED");
+
+    const late = bridge(); // the bridge comes up at last
+    await listen(late.server, port);
+    await waitFor(() => late.sockets[0]);
+    await waitFor(() => (states.at(-1) === "up" ? true : undefined));
+    expect(states).toEqual(["connecting", "down", "up"]);
   });
 });

@@ -4,6 +4,7 @@ import {
   formatLocalIso,
   fromCentralEuropeanTime,
   isCentralEuropeanSummerTime,
+  meterClockIn,
 } from "../../../src/simulator/local-time.js";
 
 describe("meter clock (CET/CEST)", () => {
@@ -32,5 +33,48 @@ describe("meter clock (CET/CEST)", () => {
     ]) {
       expect(centralEuropeanTime(fromCentralEuropeanTime(local)).local).toEqual(local);
     }
+  });
+});
+
+describe("meter clock in any zone", () => {
+  it("keeps UTC without summer time, and New York and Sydney with theirs", () => {
+    const july = Date.UTC(2026, 6, 1, 10, 0, 0);
+    const january = Date.UTC(2026, 0, 15, 10, 0, 0);
+    const utc = meterClockIn("UTC")(july);
+    expect(formatLocalIso(utc.local)).toBe("2026-07-01T10:00:00");
+    expect(utc.summerTime).toBe(false);
+    expect(utc.weekday).toBe(3);
+    const newYork = meterClockIn("America/New_York");
+    expect(formatLocalIso(newYork(july).local)).toBe("2026-07-01T06:00:00");
+    expect([newYork(july).summerTime, newYork(january).summerTime]).toEqual([true, false]);
+    // South of the equator summer time is in January.
+    const sydney = meterClockIn("Australia/Sydney");
+    expect(formatLocalIso(sydney(january).local)).toBe("2026-01-15T21:00:00");
+    expect([sydney(january).summerTime, sydney(july).summerTime]).toEqual([true, false]);
+  });
+
+  it("agrees with the zone database for the E450's home zones", () => {
+    const generic = (epochMs: number) => {
+      const parts = new Intl.DateTimeFormat("en-CA", {
+        timeZone: "Europe/Zurich",
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }).formatToParts(epochMs);
+      const get = (type: string) => parts.find((part) => part.type === type)?.value;
+      return `${get("year")}-${get("month")}-${get("day")}T${get("hour")}:${get("minute")}:${get("second")}`;
+    };
+    const zurich = meterClockIn("Europe/Zurich");
+    for (let at = Date.UTC(2026, 0, 1); at < Date.UTC(2027, 0, 1); at += 7 * 3_600_000 + 1_234_000) {
+      expect(formatLocalIso(zurich(at).local)).toBe(generic(at));
+    }
+  });
+
+  it("refuses a zone that does not exist", () => {
+    expect(() => meterClockIn("Europe/Atlantis")).toThrow(RangeError);
   });
 });

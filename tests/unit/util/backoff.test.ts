@@ -20,6 +20,16 @@ describe("Backoff", () => {
     expect(backoff.next()).toBe(1000);
   });
 
+  it("caps at 10 s by default, so a restarted broker or re-plugged adapter is back within seconds", () => {
+    const whole = new Backoff({ random: () => 1 });
+    expect(Array.from({ length: 8 }, () => whole.next())).toEqual([
+      1_000, 2_000, 4_000, 8_000, 10_000, 10_000, 10_000, 10_000,
+    ]);
+    // With the jitter, a wait at the cap lies between half of it and all of it.
+    const least = new Backoff({ random: () => 0 });
+    expect(Array.from({ length: 8 }, () => least.next()).at(-1)).toBe(5_000);
+  });
+
   it("stays finite after any number of attempts", () => {
     const backoff = new Backoff({ initialMs: 1000, maxMs: 8000, random: () => 0.5 });
     for (let i = 0; i < 2000; i++) backoff.next();

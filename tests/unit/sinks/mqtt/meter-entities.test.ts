@@ -52,6 +52,24 @@ describe("meterEntitiesOf", () => {
     expect(states).toEqual([{ entityId: "meter_clock", payload: "2026-07-01T12:00:00+02:00" }]);
   });
 
+  it("publishes energy totals in kWh with exactly 3 decimals, rounding finer registers", () => {
+    const { states, entities } = statesOf(
+      numberReading("1-0:1.8.0", 123456, -1, "kWh"), // 12345.6 kWh, a readout with one decimal
+      numberReading("1-0:2.8.0", 12, 3, "Wh"), // 12 kWh as 12 × 10³ Wh
+      numberReading("1-0:1.8.1", 0, 0, "Wh"),
+      numberReading("1-0:1.8.2", 123456785, -4, "kWh"), // finer than Wh: rounded half away from zero
+      numberReading("1-0:3.8.0", 5234564, -1, "varh"),
+    );
+    expect(states).toEqual({
+      energy_import: "12345.600",
+      energy_export: "12.000",
+      energy_import_t1: "0.000",
+      energy_import_t2: "12345.679",
+      energy_reactive_import: "523.456",
+    });
+    expect(entities.every((entity) => entity.displayPrecision === 3)).toBe(true);
+  });
+
   it("applies the registry's default unit when the frame carries none", () => {
     const { states, entities } = statesOf(numberReading("1-1:2.8.0", 5, 0, null));
     expect(states).toEqual({ energy_export: "0.005" });

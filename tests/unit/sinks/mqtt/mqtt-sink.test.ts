@@ -4,6 +4,7 @@ import { MqttSink } from "../../../../src/sinks/mqtt/mqtt-sink.js";
 import { E450_PUSH, numberReading, pushWith } from "../../../fixtures/mqtt/e450-snapshots.js";
 import { FakeConnection, silentLogger } from "./fake-connection.js";
 import { MeterEventSource } from "../../../helpers/meter-events.js";
+import type { Logger } from "../../../../src/logging/logger.js";
 
 const METER = "e450/meter/4c475a670312d687";
 const METER_CONFIG = "homeassistant/device/e450_4c475a670312d687/config";
@@ -22,7 +23,7 @@ describe("MqttSink", () => {
   let sink: MqttSink;
   let meters: MeterEventSource;
 
-  function createSink(random = () => 0.5) {
+  function createSink(random = () => 0.5, logger: Logger = silentLogger) {
     sink = new MqttSink(
       {
         host: "127.0.0.1",
@@ -34,7 +35,7 @@ describe("MqttSink", () => {
         birthReplyMaxDelayMs: 3_000,
         staleAfterMs: 60_000,
       },
-      silentLogger,
+      logger,
       { ...connection.dependencies(), announcedStore: store, random },
     );
   }
@@ -72,13 +73,45 @@ describe("MqttSink", () => {
     expect(store.devices.map((device) => device.configTopic).sort()).toEqual([METER_CONFIG, BRIDGE_CONFIG]);
   });
 
+  it("claims an announcement only once the discovery config went out to a connected broker", () => {
+    const lines: string[] = [];
+    const note = (message: string) => lines.push(message);
+    createSink(() => 0.5, { debug() {}, info: note, warn: note, error: note });
+    connection.start = () => {}; // the broker is unreachable
+    sink.start(meters.bus);
+    meters.push(E450_PUSH);
+    meters.push(E450_PUSH);
+    expect(lines).toEqual(["Meter 4c475a670312d687 seen; will announce it when the broker is reachable"]);
+    expect(connection.to(new RegExp(METER_CONFIG))).toEqual([]);
+
+    connection.connected = true; // it answers at last
+    connection.handlers?.connected();
+    expect(connection.to(new RegExp(METER_CONFIG))).toHaveLength(1);
+    expect(lines.slice(1)).toEqual(["Meter 4c475a670312d687 announced to Home Assistant"]);
+    connection.handlers?.connected(); // a later reconnect announces again, quietly
+    expect(lines).toHaveLength(2);
+  });
+
+  it("says a meter was announced when the broker is there", () => {
+    const lines: string[] = [];
+    createSink(() => 0.5, { ...silentLogger, info: (message) => lines.push(message) });
+    sink.start(meters.bus);
+    meters.push(E450_PUSH);
+    expect(lines).toEqual(["Meter 4c475a670312d687 seen; announced to Home Assistant"]);
+  });
+
   it("publishes totals on every change and power at most once per interval", () => {
     sink.start(meters.bus);
     for (let push = 0; push < 4; push++) {
       meters.push(powerAndEnergy(1000 + push, 5000 + push));
       vi.advanceTimersByTime(2_000);
     }
-    expect(connection.to(/energy_import$/).map((m) => m.payload)).toEqual(["5", "5.001", "5.002", "5.003"]);
+    expect(connection.to(/energy_import$/).map((m) => m.payload)).toEqual([
+      "5.000",
+      "5.001",
+      "5.002",
+      "5.003",
+    ]);
     expect(connection.to(/power_import$/).map((m) => m.payload)).toEqual(["1000"]);
     vi.advanceTimersByTime(2_000); // 10 s after the first power state
     expect(connection.to(/power_import$/).map((m) => m.payload)).toEqual(["1000", "1003"]);
@@ -182,7 +215,7 @@ describe("MqttSink", () => {
     ]);
   });
 
-  it("publishes diagnostics on the bridge, rejected frames with their reasons as attributes", () => {
+  it("publishes diagnostics on the bridge, rejected frames and readings with their reasons as attributes", () => {
     sink.start(meters.bus);
     meters.link("up");
     meters.diagnostics({
@@ -192,6 +225,9 @@ describe("MqttSink", () => {
       decryptionFailures: 1,
       lastFrameAt: Date.UTC(2026, 10, 28, 12, 59, 55),
       totalsHeldBack: 0,
+      readingsRejected: { current: 2, voltage: 1 },
+      stateWriteFailures: 4,
+      lastStateError: "EROFS: read-only file system",
     });
     expect(connection.to(/^e450\/bridge\//)).toEqual([
       { topic: "e450/bridge/link_status", payload: "connecting" },
@@ -201,8 +237,15 @@ describe("MqttSink", () => {
       { topic: "e450/bridge/lost_frames", payload: "3" },
       { topic: "e450/bridge/decryption_failures", payload: "1" },
       { topic: "e450/bridge/totals_held_back", payload: "0" },
+      { topic: "e450/bridge/readings_rejected", payload: "3" },
+      { topic: "e450/bridge/state_write_failures", payload: "4" },
       { topic: "e450/bridge/last_frame", payload: "2026-11-28T12:59:55.000Z" },
       { topic: "e450/bridge/frames_rejected/attributes", payload: '{"auth-failed":1,"checksum":2}' },
+      { topic: "e450/bridge/readings_rejected/attributes", payload: '{"current":2,"voltage":1}' },
+      {
+        topic: "e450/bridge/state_write_failures/attributes",
+        payload: '{"last_error":"EROFS: read-only file system"}',
+      },
     ]);
   });
 });
