@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in one process, printing figures and ratios against named baselines. */
 import { benchAnalytics } from "./analytics.js";
+import { benchDecodeHostile } from "./decode-hostile.js";
 import { benchDlms } from "./dlms.js";
 import { benchIec62056 } from "./iec62056.js";
 
@@ -7,6 +8,7 @@ const sections: [string, () => Promise<void>][] = [
   ["dlms", benchDlms],
   ["iec62056-21", benchIec62056],
   ["analytics", benchAnalytics],
+  ["decode-hostile", benchDecodeHostile],
 ];
 const only = process.argv[2];
 for (const [name, section] of sections) {

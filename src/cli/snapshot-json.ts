@@ -2,6 +2,7 @@
 import { toDecimalString, toNumber } from "../model/exact-number.js";
 import { registerName } from "../obis/registry.js";
 import type { Reading, Snapshot } from "../model/snapshot.js";
+import type { DecodeSummary, IssueCount } from "../reader/decode-bytes.js";
 
 export interface ReadingJson {
   readonly obis: string;
@@ -41,4 +42,25 @@ export function snapshotToJson(snapshot: Snapshot) {
       : {}),
     readings: snapshot.readings.map(readingToJson),
   };
+}
+
+/**
+ * The `e450 decode` document `{"snapshots": […], "issues": […], "summary": {…}}`, written piece by
+ * piece: each snapshot as it is decoded, the counted issues and the summary at the end. The pieces
+ * joined are exactly JSON.stringify of the whole document.
+ */
+export class JsonDocumentFormatter {
+  private snapshots = 0;
+
+  start(): string {
+    return '{"snapshots":[';
+  }
+
+  snapshot(snapshot: Snapshot): string {
+    return `${this.snapshots++ > 0 ? "," : ""}${JSON.stringify(snapshotToJson(snapshot))}`;
+  }
+
+  end(issues: readonly IssueCount[], summary: DecodeSummary): string {
+    return `],"issues":${JSON.stringify(issues)},"summary":${JSON.stringify(summary)}}\n`;
+  }
 }

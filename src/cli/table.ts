@@ -1,12 +1,18 @@
-/** The human view of decoded snapshots: one aligned table per snapshot, then the issues. */
-import type { Issue } from "../model/issue.js";
+/**
+ * The human view of decoded snapshots: one aligned table per snapshot, then the issues. Written piece
+ * by piece as snapshots are decoded, so a long capture is never held as one string.
+ */
 import type { Snapshot } from "../model/snapshot.js";
+import type { IssueCount } from "../reader/decode-bytes.js";
 import { readingToJson } from "./snapshot-json.js";
 
-export function formatTable(snapshots: readonly Snapshot[], issues: readonly Issue[]): string {
-  const parts: string[] = [];
-  snapshots.forEach((snapshot, index) => {
-    const header = `snapshot ${index + 1}: meter ${snapshot.meterId ?? "?"}, time ${snapshot.meterTime ?? "?"} (${snapshot.source})`;
+export class TableFormatter {
+  private snapshots = 0;
+
+  /** The next snapshot's table, with the blank line that separates it from the one before. */
+  snapshot(snapshot: Snapshot): string {
+    this.snapshots++;
+    const header = `snapshot ${this.snapshots}: meter ${snapshot.meterId ?? "?"}, time ${snapshot.meterTime ?? "?"} (${snapshot.source})`;
     const rows = snapshot.readings
       .map(readingToJson)
       .map((reading) => [reading.obis, reading.name, String(reading.value), reading.unit ?? ""]);
@@ -14,10 +20,21 @@ export function formatTable(snapshots: readonly Snapshot[], issues: readonly Iss
     const lines = rows.map((row) =>
       `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padStart(widths[2]!)} ${row[3]}`.trimEnd(),
     );
-    parts.push([header, ...lines].join("\n"));
-  });
-  if (snapshots.length === 0) parts.push("no snapshot decoded");
-  if (issues.length > 0)
-    parts.push(["issues:", ...issues.map((issue) => `  [${issue.code}] ${issue.message}`)].join("\n"));
-  return `${parts.join("\n\n")}\n`;
+    return `${this.snapshots > 1 ? "\n\n" : ""}${[header, ...lines].join("\n")}`;
+  }
+
+  /** The end of the output: "no snapshot decoded" when there was none, then the issues, counted. */
+  end(issues: readonly IssueCount[]): string {
+    const parts: string[] = [];
+    if (this.snapshots === 0) parts.push("no snapshot decoded");
+    if (issues.length > 0) parts.push(["issues:", ...issues.flatMap(issueLines)].join("\n"));
+    if (parts.length === 0) return "\n";
+    return `${this.snapshots > 0 ? "\n\n" : ""}${parts.join("\n\n")}\n`;
+  }
+}
+
+function issueLines(issue: IssueCount): string[] {
+  const times = issue.count > 1 ? ` (${issue.count} times)` : "";
+  const others = issue.examples.filter((example) => example !== issue.message);
+  return [`  [${issue.code}] ${issue.message}${times}`, ...others.map((example) => `      also: ${example}`)];
 }

@@ -21,7 +21,7 @@ describe("e450 decode", () => {
     const { code, stdout } = decode(["--hex", ekz.payload, "--format", "json"]);
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
-    expect(Object.keys(document)).toEqual(["snapshots", "issues"]);
+    expect(Object.keys(document)).toEqual(["snapshots", "issues", "summary"]);
     const [snapshot] = document.snapshots;
     expect(snapshot.meterId).toBe("1909113");
     expect(snapshot.meterTime).toBe("2026-05-04T11:39:21");
