@@ -11,15 +11,19 @@ import {
   loadOptions,
   parseConfigFlags,
 } from "../config/index.js";
+import type { E450Options } from "../config/options.js";
 import { createLogger } from "../logging/logger.js";
 import type { Service } from "../main.js";
+import { hostTimeZone } from "../sinks/mqtt/local-time.js";
 import { failUsage, parseCommandArgs } from "./args.js";
 import { formatLiveLine } from "./live-printer.js";
 
-const USAGE = `usage: e450 run [--config FILE] [--mqtt URL] [--data-dir DIR]
+const USAGE = `usage: e450 run [--config FILE] [--mqtt URL] [--mqtt-password-file FILE] [--data-dir DIR]
 
 ${CONFIG_FLAGS_USAGE}
-With no configuration it reads the built-in virtual E450 and prints live readings.
+With no configuration it reads the built-in virtual E450 and prints live readings. A configuration
+file reads the virtual meter only with meter.connection: virtual.
+Without a broker, each line starts with the meter's clock and the offset of the zone it is read in.
 `;
 
 /** A clean stop must not hang on a broker or a port: past this, exit anyway. */
@@ -50,8 +54,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Loaded only now: a mistyped option is refused without loading the whole service first.
     const { startService } = await import("../main.js");
+    const timeZone = await meterTimeZone(options);
     service = await startService(options, logger, {
-      onSnapshot: (snapshot) => process.stdout.write(`${formatLiveLine(snapshot)}\n`),
+      onSnapshot: (snapshot) =>
+        process.stdout.write(`${formatLiveLine(snapshot, { timeZone, now: Date.now() })}\n`),
     });
   } catch (error) {
     logger.error(`cannot start: ${(error as Error).message}`);
@@ -74,6 +80,13 @@ export async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
   });
+}
+
+/** The zone the meter's clock is read in, as the MQTT plugin reads it (service/mqtt-plugin.ts). */
+async function meterTimeZone(options: E450Options): Promise<string> {
+  if (options.meter.connection.kind !== "virtual") return hostTimeZone();
+  const { VIRTUAL_METER_TIME_ZONE } = await import("../service/virtual-meter.js");
+  return VIRTUAL_METER_TIME_ZONE;
 }
 
 function describeSource(source: { kind: string; file?: string }): string {

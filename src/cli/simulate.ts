@@ -1,6 +1,7 @@
 /**
  * `e450 simulate`: serves the virtual E450 over TCP, or prints one push (`--once`). Keys given on the
- * command line are used, never echoed (ARCHITECTURE §9).
+ * command line are used, never echoed (ARCHITECTURE §9); the default keys are published example
+ * values (simulator/virtual-meter.ts), which --help prints so that its pushes can be decoded.
  */
 import {
   FORMAT_NAMES,
@@ -17,6 +18,9 @@ import {
 import { type PtyBridge, startPtyBridge } from "../simulator/pty.js";
 import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
 
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex").toUpperCase();
+const ENCRYPTED_FORMATS = FORMAT_NAMES.filter((name) => FORMATS[name].encrypted).join(", ");
+
 const USAGE = `usage: e450 simulate [options]
 
   --format NAME          ${FORMAT_NAMES.join(" | ")} (default swiss)
@@ -27,8 +31,9 @@ const USAGE = `usage: e450 simulate [options]
   --seed N               which virtual meter and household (default 450)
   --start ISO-TIME       meter time at start (default now)
   --pv WATTS             add a rooftop PV plant with this peak power
-  --key HEX32            encryption key (default: a published example key)
-  --auth-key HEX32       authentication key (default: a published example key)
+  --key HEX32            encryption key of the encrypted formats (${ENCRYPTED_FORMATS});
+                         default ${hex(SIMULATOR_DEFAULT_KEYS.encryptionKey)}
+  --auth-key HEX32       authentication key; default ${hex(SIMULATOR_DEFAULT_KEYS.authenticationKey)}
   --corrupt-checksums P  probability per frame of a corrupted FCS/BCC
   --drop-bytes P         probability per byte of being lost
   --garbage P            probability per frame of random bytes before it
@@ -37,6 +42,10 @@ const USAGE = `usage: e450 simulate [options]
   --pty PATH             also offer the meter on a pseudo-terminal at PATH (needs socat)
   --once                 write one push to stdout and exit (raw bytes, or hex with --hex)
   --hex                  with --once: print hex, e.g. for \`e450 decode --hex\`
+
+The default keys are the published example keys of a Steiermark E450 capture, not secrets; decode
+with the same key, e.g.
+  e450 simulate --once --format steiermark | e450 decode --key ${hex(SIMULATOR_DEFAULT_KEYS.encryptionKey)} --format table
 `;
 
 const OPTIONS = {

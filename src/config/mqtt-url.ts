@@ -15,24 +15,36 @@ export type MqttUrlResult =
   | { readonly ok: true; readonly broker: MqttBroker }
   | { readonly ok: false; readonly problem: ConfigProblem };
 
+/**
+ * A reserved character written plainly in the credentials ends the authority early (RFC 3986 §3.2),
+ * which then fails as "not a URL", "a path" or "a query": say how to write it instead.
+ */
+const ENCODING_HINT =
+  'in the user name and password, write "/" as %2F, "?" as %3F, "#" as %23 and "@" as %40, ' +
+  "or give the password with --mqtt-password-file";
+
 export function parseMqttUrl(text: string, path = "--mqtt"): MqttUrlResult {
-  const fail = (why: string): MqttUrlResult => ({
+  const hasUserinfo = /^\s*[a-z][a-z0-9+.-]*:\/\/\S*@/i.test(text);
+  const fail = (why: string, hint = false): MqttUrlResult => ({
     ok: false,
-    problem: { path, message: `${EXPECTED}, got ${JSON.stringify(redactUrl(text))} (${why})` },
+    problem: {
+      path,
+      message: `${EXPECTED}, got ${JSON.stringify(redactUrl(text))} (${why}${hint && hasUserinfo ? `; ${ENCODING_HINT}` : ""})`,
+    },
   });
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    return fail("not a URL");
+    return fail("not a URL", true);
   }
   if (url.protocol !== "mqtt:" && url.protocol !== "mqtts:")
     return fail(`the scheme ${url.protocol}// is not supported`);
   // IPv6 literals come back bracketed ("[::1]"); the MQTT client wants the bare address.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (host === "") return fail("no host");
-  if (url.pathname !== "" && url.pathname !== "/") return fail("a path is not allowed");
-  if (url.search !== "" || url.hash !== "") return fail("a query or fragment is not allowed");
+  if (url.pathname !== "" && url.pathname !== "/") return fail("a path is not allowed", true);
+  if (url.search !== "" || url.hash !== "") return fail("a query or fragment is not allowed", true);
   let username: string;
   let password: string;
   try {

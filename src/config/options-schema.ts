@@ -9,15 +9,31 @@
  * - `writeOnly: true`: a secret (`password` in config.yaml), whose value is never echoed.
  */
 import { LOG_LEVELS } from "../logging/logger.js";
-import { BAUD_RATES, CONNECTIONS, LAYOUTS, PROTOCOLS, SERIAL_FORMATS } from "./choices.js";
+import {
+  BAUD_RATES,
+  CONNECTIONS,
+  LAYOUT_ALIASES,
+  LAYOUT_NAMES,
+  LAYOUTS,
+  PROTOCOLS,
+  SERIAL_FORMATS,
+} from "./choices.js";
 
-/** A host name, IPv4 address or bare IPv6 address; rejects "mqtt://…" and "host:port" mistakes. */
-const HOST_PATTERN = "^(?:[^\\s/:@]+|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$";
-const HOST_EXPECTED = "a host name or IP address, without a scheme (mqtt://) or a port";
+/**
+ * A host name, dotted IPv4 address or bare IPv6 address; rejects "mqtt://…" and "host:port" mistakes,
+ * and a bare number such as 12 (or 1.2.3): no host name is all-numeric (RFC 1123 §2.1), and the
+ * resolver would take it for a shortened IPv4 address (inet_aton, 12 → 0.0.0.12).
+ */
+const HOST_PATTERN = "^(?:(?![\\d.]+$)[^\\s/:@]+|\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)$";
+const HOST_EXPECTED = "a host name or IP address such as 192.168.1.20, without a scheme (mqtt://) or a port";
 
 /** An MQTT topic prefix: one or more levels, no wildcards (+ #), no empty level (MQTT 3.1.1 §4.7). */
 const TOPIC_PATTERN = "^[^#+/\\s]+(?:/[^#+/\\s]+)*$";
 const TOPIC_EXPECTED = "a topic without wildcards (+ #), spaces, or a leading or trailing /";
+
+/** A calendar date, ISO 8601 extended format; rules.ts checks that the day exists. */
+const DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
+const DATE_EXPECTED = "a date written YYYY-MM-DD, such as 2026-11-20";
 
 /** Keys as utilities hand them out: 16 bytes written as 32 hex digits (DLMS security suite 0, AES-128). */
 const KEY_PATTERN = "^[0-9A-Fa-f]{32}$";
@@ -41,19 +57,24 @@ function requiredWhenConnection(connection: string, fields: readonly string[]) {
 
 const port = { type: "integer", minimum: 1, maximum: 65535 } as const;
 
+const quoted = (names: readonly string[]) => names.map((name) => JSON.stringify(name)).join(", ");
+const LAYOUT_EXPECTED = `one of ${quoted(LAYOUT_NAMES)} (or an older name: ${quoted(Object.keys(LAYOUT_ALIASES))})`;
+
 const meterSchema = {
   type: "object",
   additionalProperties: false,
   default: {},
   properties: {
-    connection: { type: "string", enum: [...CONNECTIONS], default: "virtual" },
+    // No default: validate.ts takes it from serial_device or tcp_host, else asks for it, so that a
+    // configuration never reads the made-up virtual meter unless it says so.
+    connection: { type: "string", enum: [...CONNECTIONS] },
     serial_device: { type: "string", minLength: 1 },
     tcp_host: { type: "string", pattern: HOST_PATTERN, "x-expected": HOST_EXPECTED },
     tcp_port: port,
     protocol: { type: "string", enum: [...PROTOCOLS], default: "auto" },
     baud_rate: { type: "string", enum: [...BAUD_RATES], default: "auto" },
     serial_format: { type: "string", enum: [...SERIAL_FORMATS], default: "auto" },
-    layout: { type: "string", enum: [...LAYOUTS], default: "auto" },
+    layout: { type: "string", enum: [...LAYOUTS], default: "auto", "x-expected": LAYOUT_EXPECTED },
     encryption_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
     authentication_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
   },
@@ -117,5 +138,8 @@ export const OPTIONS_SCHEMA = {
     // 3 × 25 A × 230 V = 17.25 kW, the most common main fuse in CH/AT homes.
     max_power_kw: { type: "number", minimum: 1, maximum: 1000, default: 17.25 },
     log_level: { type: "string", enum: [...LOG_LEVELS], default: "info" },
+    // A date rather than a switch: the reset happens once per new date (service/guard-reset.ts), so an
+    // option left set cannot wipe the guard's protection again at every restart.
+    reset_integrity_guard: { type: "string", pattern: DATE_PATTERN, "x-expected": DATE_EXPECTED },
   },
 } as const;

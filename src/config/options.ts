@@ -3,7 +3,7 @@
  * decides which other settings exist, secrets wrapped so they cannot be printed by accident.
  */
 import type { LogLevel } from "../logging/logger.js";
-import type { Layout, Protocol, SerialFormatChoice } from "./choices.js";
+import type { LayoutName, Protocol, SerialFormatChoice } from "./choices.js";
 import type { Secret } from "./secret.js";
 
 /** A fixed speed in baud, or "auto": try the speeds the chosen protocol is known to use. */
@@ -25,7 +25,8 @@ export type MeterConnection =
 export interface MeterOptions {
   readonly connection: MeterConnection;
   readonly protocol: Protocol;
-  readonly layout: Layout;
+  /** The decoder's layout name, an older alias already resolved (choices.ts). */
+  readonly layout: LayoutName;
   /** AES-128 global unicast encryption key (16 bytes). */
   readonly encryptionKey?: Secret<Uint8Array>;
   /** Authentication key (16 bytes); only ever set together with encryptionKey. */
@@ -80,4 +81,9 @@ export interface E450Options {
   readonly logLevel: LogLevel;
   /** Absolute path of the folder for persistent state (last good totals, history). */
   readonly dataDir: string;
+  /**
+   * A date (YYYY-MM-DD) asking to start the integrity guard afresh; acted on once per date
+   * (service/guard-reset.ts).
+   */
+  readonly resetIntegrityGuard?: string;
 }

@@ -43,4 +43,5 @@ export interface RawOptions {
   offline_after_missed_pushes: number;
   max_power_kw: number;
   log_level: LogLevel;
+  reset_integrity_guard?: string;
 }

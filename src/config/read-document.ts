@@ -3,7 +3,7 @@
  * YAML otherwise (YAML 1.2 is a superset of JSON, so either spelling works in a .yaml file).
  */
 import { readFile } from "node:fs/promises";
-import { parseDocument } from "yaml";
+import { parseDocument, Scalar, visit } from "yaml";
 import type { ConfigProblem } from "./problems.js";
 
 export type DocumentResult =
@@ -53,5 +53,13 @@ function parseYaml(text: string): Parsed {
     const where = position === undefined ? "" : ` at line ${position.line}, column ${position.col}`;
     return { ok: false, why: `not valid YAML${where} (${first.code})` };
   }
+  // Except null: an unquoted `meter: null` (or ~) means "not set", as in the core schema (YAML 1.2.2
+  // §10.3.2), not a group named "null"; quoted, it stays the text.
+  visit(document, {
+    Scalar(key, node) {
+      if (key !== "key" && node.type === Scalar.PLAIN && /^(?:~|null|Null|NULL)$/.test(String(node.value)))
+        node.value = null;
+    },
+  });
   return { ok: true, value: document.toJS() };
 }

@@ -19,14 +19,21 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name.replace(/[^A-Za-z]/g, ""));
 }
 
-/** scheme://user:password@ → scheme://user:«redacted»@ (RFC 3986 §3.2.1 userinfo). */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]*@/gi;
+/**
+ * scheme://user:password@ → scheme://«redacted»@ (RFC 3986 §3.2.1 userinfo). The whole userinfo goes,
+ * and it runs to the last "@" of the word: a password holding "/", "?", "#" or "@" that was not
+ * percent-encoded ends the authority early for a URL parser (§3.2), so where the user name ends and
+ * the password begins cannot be told. A userinfo without ":" is a user name alone and stays.
+ */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
 /** RFC 6750 §2.1 "Authorization: Bearer <token>". */
 const BEARER_TOKEN = /\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 
-/** A URL or any text containing URLs, with the password part of every userinfo masked. */
+/** A URL or any text containing URLs, with every userinfo that holds a password masked. */
 export function redactUrl(text: string): string {
-  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`);
+  return text.replace(URL_USERINFO, (whole, scheme: string, userinfo: string) =>
+    userinfo.includes(":") ? `${scheme}${REDACTED}@` : whole,
+  );
 }
 
 /** Masks URL passwords, bearer tokens, and every occurrence of the given secret values (any letter case). */

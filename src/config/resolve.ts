@@ -3,6 +3,7 @@
  * that can fail lives in validate.ts and rules.ts, and this step cannot refuse a valid document.
  */
 import { formatObis, parseObis } from "../obis/obis.js";
+import { resolveLayoutName } from "./choices.js";
 import type {
   BaudRate,
   E450Options,
@@ -29,7 +30,8 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
     meter: {
       connection: resolveConnection(raw.meter),
       protocol: raw.meter.protocol,
-      layout: raw.meter.layout,
+      // The schema admits only names and aliases, so the alias table always answers.
+      layout: resolveLayoutName(raw.meter.layout) ?? raw.meter.layout,
       ...(raw.meter.encryption_key === undefined
         ? {}
         : { encryptionKey: secretBytes(raw.meter.encryption_key) }),
@@ -46,6 +48,7 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
     maxPowerW: Math.round(raw.max_power_kw * 1000),
     logLevel: raw.log_level,
     dataDir: context.dataDir,
+    ...(raw.reset_integrity_guard === undefined ? {} : { resetIntegrityGuard: raw.reset_integrity_guard }),
   };
 }
 

@@ -5,10 +5,11 @@
  */
 import { Ajv } from "ajv";
 import { problemFromAjvError } from "./ajv-messages.js";
+import { inferConnection } from "./connection.js";
 import { OPTIONS_SCHEMA } from "./options-schema.js";
 import type { ConfigProblem } from "./problems.js";
 import type { RawOptions } from "./raw-options.js";
-import { checkScalerOverrides } from "./rules.js";
+import { checkResetDate, checkScalerOverrides } from "./rules.js";
 
 const ajv = new Ajv({
   allErrors: true,
@@ -32,10 +33,11 @@ export function validateOptions(document: unknown): ValidationResult {
   const data = withoutEmptyValues(
     document === undefined || document === null ? {} : structuredClone(document),
   );
+  const inferred = inferConnection(data);
   const valid = validateSchema(data);
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...inferred.problems];
   for (const error of validateSchema.errors ?? []) {
-    const problem = problemFromAjvError(error);
+    const problem = withImpliedConnection(problemFromAjvError(error), inferred.impliedBy);
     if (
       problem !== null &&
       !problems.some((known) => known.path === problem.path && known.message === problem.message)
@@ -43,9 +45,18 @@ export function validateOptions(document: unknown): ValidationResult {
       problems.push(problem);
     }
   }
-  problems.push(...checkScalerOverrides(data));
+  problems.push(...checkScalerOverrides(data), ...checkResetDate(data));
   if (valid && problems.length === 0) return { ok: true, options: data as RawOptions };
   return { ok: false, problems };
+}
+
+/** "required when meter.connection is "tcp"" reads wrong to someone who never wrote the connection. */
+function withImpliedConnection(problem: ConfigProblem | null, impliedBy: string | undefined) {
+  if (problem === null || impliedBy === undefined) return problem;
+  return {
+    ...problem,
+    message: problem.message.replace(/(when meter\.connection is "\w+")/, `$1 (implied by ${impliedBy})`),
+  };
 }
 
 /**

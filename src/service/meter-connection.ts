@@ -4,7 +4,7 @@
  * (EN 13757-2 asks for even parity), the optical port configured to push at 9600 Bd 8N1 (Wiener Netze,
  * Netz Burgenland customer-interface descriptions), P1 at 115200 Bd 8N1 (DSMR P1 5.0.2 §4.2).
  */
-import type { Layout, Protocol as ProtocolChoice, SerialFormatChoice } from "../config/choices.js";
+import type { Protocol as ProtocolChoice, SerialFormatChoice } from "../config/choices.js";
 import type { MeterOptions } from "../config/options.js";
 import type { FormatHunt } from "../meter/runtime.js";
 import type { Protocol } from "../reader/stream-decoder.js";
@@ -19,16 +19,6 @@ export const DECODER_PROTOCOL: Record<ProtocolChoice, Protocol> = {
   "mbus-dlms": "mbus",
   "iec62056-21": "iec62056-21",
   p1: "iec62056-21",
-};
-
-/** The config's operator names onto the decoder's layout names. */
-export const DECODER_LAYOUT: Record<Layout, string> = {
-  auto: "auto",
-  "swiss-push-list": "push-object-list",
-  steiermark: "obis-pairs",
-  burgenland: "burgenland",
-  "wiener-netze": "wiener-netze",
-  "scaler-unit": "obis-pairs",
 };
 
 const P1: SerialFormat = { baudRate: 115200, dataBits: 8, parity: "none", stopBits: 1 };

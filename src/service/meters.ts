@@ -13,7 +13,8 @@ import { JsonFileTotalsStore } from "../meter/json-file-totals-store.js";
 import { MeterRuntime } from "../meter/runtime.js";
 import type { Reader } from "../reader/reader.js";
 import { StreamDecoder } from "../reader/stream-decoder.js";
-import { DECODER_LAYOUT, DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
+import { applyGuardReset, GUARD_FILE_NAME } from "./guard-reset.js";
+import { DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
 import { startVirtualMeter } from "./virtual-meter.js";
 
 /** IEC 62056-21 readouts are polled, not pushed; a minute is what meters and optical heads tolerate. */
@@ -34,6 +35,8 @@ export async function startMeter(
   bus: MeterBus,
   logger: Logger,
 ): Promise<StartedMeter> {
+  // Before anything starts, so the guard never sees the file that is moved aside; a failed reset stops here.
+  applyGuardReset(options.dataDir, options.resetIntegrityGuard, logger);
   const encryptionKey = meter.encryptionKey?.reveal();
   const authenticationKey = meter.authenticationKey?.reveal();
   const virtual =
@@ -53,14 +56,14 @@ export async function startMeter(
       : new StreamDecoder({
           protocol: DECODER_PROTOCOL[meter.protocol],
           // The virtual meter's format follows the key, not the configured layout.
-          layout: virtual ? "auto" : DECODER_LAYOUT[meter.layout],
+          layout: virtual ? "auto" : meter.layout,
           scalerOverrides: meter.scalerOverrides,
           ...(encryptionKey ? { encryptionKey } : {}),
           ...(authenticationKey ? { authenticationKey } : {}),
         });
   const guard = new IntegrityGuard(
     { maxPowerKw: options.maxPowerW / 1000 },
-    new JsonFileTotalsStore(join(options.dataDir, "integrity-guard.json")),
+    new JsonFileTotalsStore(join(options.dataDir, GUARD_FILE_NAME)),
     logger,
   );
   const { transport, hunt } = transportFor(meter, virtual?.port);

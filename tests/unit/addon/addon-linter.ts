@@ -12,7 +12,7 @@ export interface LintReport {
 }
 
 /**
- * config.schema.json's `services` pattern uses Python's named groups `(?P<name>…)`, which JavaScript
+ * addon-config.schema.json's `services` pattern uses Python's named groups `(?P<name>…)`, which JavaScript
  * rejects ("Invalid group"); JS spells them `(?<name>…)`. Only that spelling changes.
  */
 export function pythonPatternsToJs<T>(schema: T): T {
@@ -29,7 +29,7 @@ function compile(schema: Record<string, unknown>) {
 }
 
 const validators = {
-  config: compile(readLinterSchema("config.schema.json")),
+  config: compile(readLinterSchema("addon-config.schema.json")),
   build: compile(readLinterSchema("build.schema.json")),
   repository: compile(readLinterSchema("repository.schema.derived.json")),
   translations: compile(readLinterSchema("translations.schema.derived.json")),
@@ -44,7 +44,7 @@ function describeError(error: ErrorObject): string {
   return `${error.instancePath || "(root)"} ${error.message ?? error.keyword} ${JSON.stringify(error.params)}`;
 }
 
-const configSchemaProperties = readLinterSchema("config.schema.json")["properties"] as Record<
+const configSchemaProperties = readLinterSchema("addon-config.schema.json")["properties"] as Record<
   string,
   { default?: unknown }
 >;

@@ -102,7 +102,7 @@ describe("the linter port (so the checks above can fail)", () => {
   });
 
   it("translates only the Python named groups of the services pattern", () => {
-    const schema = readLinterSchema("config.schema.json") as {
+    const schema = readLinterSchema("addon-config.schema.json") as {
       properties: { services: { items: { pattern: string } } };
     };
     expect(schema.properties.services.items.pattern).toContain("(?P<service>");

@@ -1,27 +1,43 @@
 /**
- * The Supervisor's store treats every folder holding a config.yaml|yml|json as an add-on
- * (supervisor/store/data.py), so the repository root must be the only one.
+ * The Supervisor's store takes every `config.*` file with a .json, .yaml or .yml suffix anywhere in a
+ * repository for an add-on's configuration, skipping only hidden folders and `rootfs` (home-assistant/
+ * supervisor supervisor/store/data.py `_find_addons`: path.glob("**\/config.*") filtered by
+ * FILE_SUFFIX_CONFIGURATION), and logs every one that does not validate. The root config.yaml must be
+ * the only one.
  */
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, readRepoText } from "./repo-files.js";
 
-/** Not part of a clone, or generated. */
-const SKIPPED = new Set(["node_modules", ".git", "dist", "coverage", ".data"]);
-const ADDON_CONFIG_NAME = /^config\.(ya?ml|json)$/;
+/** Not part of a clone (installed or generated here), and skipped by the Supervisor anyway. */
+const NOT_IN_A_CLONE = new Set(["node_modules", "dist", "coverage"]);
+
+/** The Supervisor's test for a file name, e.g. true for config.schema.json and config.yml. */
+function isReadAsAddonConfig(name: string): boolean {
+  return name.startsWith("config.") && [".json", ".yaml", ".yml"].some((suffix) => name.endsWith(suffix));
+}
 
 function findAddonConfigs(relative: string): string[] {
   return readdirSync(`${REPO_ROOT}${relative}`, { withFileTypes: true }).flatMap((entry) => {
-    if (SKIPPED.has(entry.name)) return [];
     const path = `${relative}${entry.name}`;
-    if (entry.isDirectory()) return findAddonConfigs(`${path}/`);
-    return ADDON_CONFIG_NAME.test(entry.name) ? [path] : [];
+    if (entry.isDirectory()) {
+      const skipped = entry.name.startsWith(".") || entry.name === "rootfs" || NOT_IN_A_CLONE.has(entry.name);
+      return skipped ? [] : findAddonConfigs(`${path}/`);
+    }
+    return isReadAsAddonConfig(entry.name) ? [path] : [];
   });
 }
 
 describe("repository tree", () => {
-  it("holds exactly one add-on config: the root config.yaml", () => {
+  it("holds exactly one file the Supervisor reads as an add-on config: the root config.yaml", () => {
     expect(findAddonConfigs("")).toEqual(["config.yaml"]);
+  });
+
+  it("recognises the names the Supervisor reads, including a schema named config.schema.json", () => {
+    for (const name of ["config.yaml", "config.yml", "config.json", "config.schema.json", "config.old.yaml"])
+      expect(isReadAsAddonConfig(name), name).toBe(true);
+    for (const name of ["addon-config.schema.json", "config.ts", "config-yaml.test.ts", "myconfig.json"])
+      expect(isReadAsAddonConfig(name), name).toBe(false);
   });
 
   it("documents every option in DOCS.md", () => {

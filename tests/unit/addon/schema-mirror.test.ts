@@ -115,19 +115,33 @@ describe("OPTIONS_SCHEMA mirrors config.yaml's schema", () => {
     }
   });
 
-  it("uses the add-on's defaults, except the connection (the add-on reads the real meter)", () => {
-    const embedded = validateOptions({});
+  it("uses the add-on's defaults, and neither has a connection to fall back on", () => {
+    const addonDefaults = structuredClone(config["options"]) as { meter: Record<string, unknown> };
+    expect(addonDefaults.meter).not.toHaveProperty("connection");
+    expect(jsonSchema.properties?.["meter"]?.properties?.["connection"]?.default).toBeUndefined();
+    // The plain program's run without a configuration asks for the virtual meter itself (load.ts).
+    const embedded = validateOptions({ meter: { connection: "virtual" } });
     expect(embedded.ok).toBe(true);
-    const addonDefaults = structuredClone(config["options"]) as { meter: { connection: string } };
-    expect(addonDefaults.meter.connection).toBe("serial");
-    addonDefaults.meter.connection = "virtual";
+    addonDefaults.meter["connection"] = "virtual";
     expect(embedded.ok && embedded.options).toEqual(addonDefaults);
   });
 
-  it("turns the add-on's untouched defaults into exactly one request: choose the serial device", () => {
+  it("turns the add-on's untouched defaults into exactly one request: choose the connection", () => {
     const result = validateOptions(config["options"]);
     expect(result.ok ? [] : result.problems).toEqual([
-      { path: "meter.serial_device", message: 'required when meter.connection is "serial"' },
+      {
+        path: "meter.connection",
+        message:
+          'required: "serial" with meter.serial_device, "tcp" with meter.tcp_host and meter.tcp_port, ' +
+          'or "virtual" for the built-in simulated meter (its readings are made up)',
+      },
     ]);
+  });
+
+  it("starts on the serial device the user picks, with the other defaults untouched", () => {
+    const options = structuredClone(config["options"]) as { meter: Record<string, unknown> };
+    options.meter["serial_device"] = "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K1234-if00-port0";
+    const result = validateOptions(options);
+    expect(result.ok && result.options.meter.connection).toBe("serial");
   });
 });

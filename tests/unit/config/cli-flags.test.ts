@@ -3,9 +3,9 @@ import { parseCommandArgs } from "../../../src/cli/args.js";
 import { CONFIG_FLAG_OPTIONS, parseConfigFlags } from "../../../src/config/cli-flags.js";
 
 /** The flags as `e450 run` reads them: strict parsing first, then the values checked. */
-function configFlags(argv: string[]) {
+function configFlags(argv: string[], environment: Record<string, string> = {}) {
   const args = parseCommandArgs("e450 run", argv, { options: CONFIG_FLAG_OPTIONS });
-  return args.ok ? parseConfigFlags(args.values) : args;
+  return args.ok ? parseConfigFlags(args.values, environment) : args;
 }
 
 describe("config flags", () => {
@@ -14,6 +14,23 @@ describe("config flags", () => {
       ok: true,
       flags: { configFile: "e450.yaml", mqttUrl: "mqtt://h:1883", dataDir: "/tmp/x" },
     });
+  });
+
+  it("takes the broker URL from E450_MQTT_URL when --mqtt is not given, and the password file", () => {
+    expect(
+      configFlags(["--mqtt-password-file", "/run/secrets/mqtt"], { E450_MQTT_URL: "mqtt://u@h" }),
+    ).toEqual({
+      ok: true,
+      flags: { mqttPasswordFile: "/run/secrets/mqtt", mqttUrl: "mqtt://u@h", mqttUrlFrom: "E450_MQTT_URL" },
+    });
+  });
+
+  it("prefers --mqtt to E450_MQTT_URL, and ignores an empty E450_MQTT_URL", () => {
+    expect(configFlags(["--mqtt", "mqtt://a"], { E450_MQTT_URL: "mqtt://b" })).toEqual({
+      ok: true,
+      flags: { mqttUrl: "mqtt://a" },
+    });
+    expect(configFlags([], { E450_MQTT_URL: "" })).toEqual({ ok: true, flags: {} });
   });
 
   it("leaves out what was not given", () => {
@@ -43,8 +60,12 @@ describe("config flags", () => {
     [{ config: "" }, { path: "--config", message: "expected a file path after --config" }],
     [{ mqtt: " " }, { path: "--mqtt", message: "expected a URL after --mqtt" }],
     [{ "data-dir": "" }, { path: "--data-dir", message: "expected a folder path after --data-dir" }],
+    [
+      { "mqtt-password-file": "" },
+      { path: "--mqtt-password-file", message: "expected a file path after --mqtt-password-file" },
+    ],
   ])("refuses the empty value %j rather than falling back to the defaults", (values, problem) => {
-    expect(parseConfigFlags(values)).toEqual({ ok: false, problems: [problem] });
+    expect(parseConfigFlags(values, {})).toEqual({ ok: false, problems: [problem] });
   });
 
   it("refuses --data-dir= as given on the command line", () => {

@@ -122,7 +122,10 @@ max_power_kw: 27.6
   });
 
   it("lets --mqtt and --data-dir override the file", async () => {
-    const file = await write("override.yaml", "mqtt:\n  host: ignored\n  ca_file: /ssl/ca.pem\n");
+    const file = await write(
+      "override.yaml",
+      "meter:\n  connection: virtual\nmqtt:\n  host: ignored\n  ca_file: /ssl/ca.pem\n",
+    );
     const result = await load({ configFile: file, mqttUrl: "mqtts://u:p@127.0.0.1:8884", dataDir: "state" });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -136,7 +139,7 @@ max_power_kw: 27.6
   });
 
   it("reports the file's problems and a bad --mqtt together", async () => {
-    const file = await write("two-problems.yaml", "log_level: chatty\n");
+    const file = await write("two-problems.yaml", "meter:\n  connection: virtual\nlog_level: chatty\n");
     const result = await load({ configFile: file, mqttUrl: "http://broker" });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -177,9 +180,134 @@ max_power_kw: 27.6
     expect(result.problems).toEqual([{ path: "--config", message: expect.stringMatching(message) }]);
   });
 
-  it("treats an empty file as all defaults", async () => {
-    const file = await write("empty.yaml", "");
+  const CONNECTION_REQUIRED = {
+    path: "meter.connection",
+    message:
+      'required: "serial" with meter.serial_device, "tcp" with meter.tcp_host and meter.tcp_port, ' +
+      'or "virtual" for the built-in simulated meter (its readings are made up)',
+  };
+
+  it.each([
+    ["an empty file", "no-meter-empty.yaml", ""],
+    ["an empty document", "no-meter-braces.yaml", "{}\n"],
+    ["meter: null", "no-meter-null.yaml", "meter: null\n"],
+    ["meter: ~", "no-meter-tilde.yaml", "meter: ~\n"],
+    ["an empty meter group", "no-meter-empty-group.yaml", "meter:\n"],
+    ["meter: null in JSON", "no-meter-null.json", '{"meter": null}'],
+    ["a meter without a connection", "no-connection.yaml", "meter:\n  baud_rate: 2400\n  layout: auto\n"],
+  ])("never reads the virtual meter from a file that does not ask for it: %s", async (_case, name, text) => {
+    const file = await write(name, text);
+    const result = await load({ configFile: file });
+    expect(result.ok ? result.options.meter.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
+  });
+
+  it("never reads the virtual meter from the add-on's options when they do not ask for it", async () => {
+    const file = await write(
+      "supervisor-untouched.json",
+      JSON.stringify({ meter: { protocol: "auto" }, mqtt: {} }),
+    );
+    const result = await loadOptions({ addonOptionsFile: file });
+    expect(result.ok ? result.options.meter.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
+  });
+
+  it("takes a serial device as a serial connection, and a bridge host as a TCP one", async () => {
+    const serial = await write(
+      "implied-serial.yaml",
+      'meter:\n  serial_device: /dev/ttyUSB7\n  baud_rate: "2400"\n',
+    );
+    expect((await load({ configFile: serial })).ok && (await load({ configFile: serial }))).toMatchObject({
+      options: { meter: { connection: { kind: "serial", device: "/dev/ttyUSB7", baudRate: 2400 } } },
+    });
+    const tcp = await write("implied-tcp.yaml", "meter:\n  tcp_host: 192.168.1.20\n  tcp_port: 4059\n");
+    expect(await load({ configFile: tcp })).toMatchObject({
+      ok: true,
+      options: { meter: { connection: { kind: "tcp", host: "192.168.1.20", port: 4059 } } },
+    });
+  });
+
+  it.each([
+    ["steiermark", "obis-pairs"],
+    ["scaler-unit", "obis-pairs"],
+    ["swiss-push-list", "push-object-list"],
+    ["burgenland-short", "burgenland-short"],
+  ])("hands the layout %s to the decoder as %s", async (layout, decoderName) => {
+    const file = await write(`layout-${layout}.yaml`, `meter:\n  connection: virtual\n  layout: ${layout}\n`);
+    const result = await load({ configFile: file });
+    expect(result.ok && result.options.meter.layout).toBe(decoderName);
+  });
+
+  it("reads the virtual meter from a file that asks for it", async () => {
+    const file = await write("asks-virtual.yaml", "meter:\n  connection: virtual\n");
     const result = await load({ configFile: file });
     expect(result.ok && result.options.meter.connection).toEqual({ kind: "virtual" });
+  });
+
+  it.each([
+    ["YAML", "numeric-host.yaml", "meter:\n  tcp_host: 12\n  tcp_port: 4059\n"],
+    ["JSON", "numeric-host.json", '{"meter": {"tcp_host": 12, "tcp_port": 4059}}'],
+  ])("refuses a bare number as the bridge host (%s)", async (_case, name, text) => {
+    const file = await write(name, text);
+    const result = await load({ configFile: file });
+    expect(result.ok ? [] : result.problems).toEqual([
+      {
+        path: "meter.tcp_host",
+        message:
+          'expected a host name or IP address such as 192.168.1.20, without a scheme (mqtt://) or a port, got "12"',
+      },
+    ]);
+  });
+});
+
+describe("loadOptions: the broker password outside the command line", () => {
+  async function brokerOf(request: LoadOptionsRequest) {
+    const result = await load(request);
+    if (!result.ok) throw new Error(describeLoadFailure(result));
+    if (result.options.mqtt.kind !== "broker") throw new Error(`no broker: ${result.options.mqtt.kind}`);
+    const { broker } = result.options.mqtt;
+    return { ...broker, password: broker.password?.reveal() };
+  }
+
+  it("takes the password of the user in --mqtt from --mqtt-password-file, without its line ending", async () => {
+    const file = await write("mqtt-password", "Sec/Ret7x@#?\n");
+    expect(await brokerOf({ mqttUrl: "mqtt://e450@127.0.0.1", mqttPasswordFile: file })).toMatchObject({
+      host: "127.0.0.1",
+      username: "e450",
+      password: "Sec/Ret7x@#?",
+    });
+  });
+
+  it("names E450_MQTT_URL when the URL from the environment is wrong", async () => {
+    const result = await load({ mqttUrl: "http://broker", mqttUrlFrom: "E450_MQTT_URL" });
+    expect(result.ok ? [] : result.problems.map((problem) => problem.path)).toEqual(["E450_MQTT_URL"]);
+  });
+
+  it.each([
+    ["no broker URL", {}, "only together with --mqtt or E450_MQTT_URL"],
+    ["no user name", { mqttUrl: "mqtt://127.0.0.1" }, "needs a user name in the URL of --mqtt"],
+    [
+      "a password in the URL too",
+      { mqttUrl: "mqtt://u:p@127.0.0.1" },
+      "the URL of --mqtt holds a password too",
+    ],
+  ])("refuses --mqtt-password-file with %s", async (_case, request, message) => {
+    const file = await write("mqtt-password-refused", "hunter2-hunter2\n");
+    const result = await load({ ...request, mqttPasswordFile: file });
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: "--mqtt-password-file", message: expect.stringContaining(message) },
+    ]);
+    expect(JSON.stringify(result)).not.toContain("hunter2");
+  });
+
+  it.each([
+    ["a missing file", null, /^cannot read .*absent-password: no such file$/],
+    ["an empty file", "\n", /is empty; expected the password on its one line$/],
+    ["two lines", "hunter2-hunter2\nsecond\n", /has more than one line; expected the password alone$/],
+  ])("refuses %s as the password file, without echoing it", async (_case, text, message) => {
+    const file = text === null ? join(folder, "absent-password") : await write("password-bad", text);
+    const result = await load({ mqttUrl: "mqtt://u@127.0.0.1", mqttPasswordFile: file });
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: "--mqtt-password-file", message: expect.stringMatching(message) },
+    ]);
+    expect(JSON.stringify(result)).not.toContain("hunter2");
   });
 });

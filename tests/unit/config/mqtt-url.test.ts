@@ -52,6 +52,31 @@ describe("parseMqttUrl", () => {
     expect(JSON.stringify(result)).not.toContain("hunter2");
   });
 
+  it.each([
+    "mqtt://user:Sec/Ret7x@host",
+    "mqtt://user:Sec/Ret7x@host:1883",
+    "mqtt://user:1883/Ret7x@host",
+    "mqtts://user:Sec#Ret7x@host",
+    "mqtt://user:Sec?Ret7x@host",
+    "mqtt://user:Sec@Ret7x@host/x",
+  ])("never repeats a password holding a reserved character: %s", (url) => {
+    const result = parseMqttUrl(url);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem.message).not.toContain("Ret7x");
+    expect(result.problem.message).toContain(`got "${url.split("://")[0]}://«redacted»@`);
+    expect(result.problem.message).toContain('write "/" as %2F, "?" as %3F, "#" as %23 and "@" as %40');
+  });
+
+  it("reads a percent-encoded password holding reserved characters", () => {
+    expect(brokerOf("mqtt://user:Sec%2FRet%237x@host").password).toBe("Sec/Ret#7x");
+  });
+
+  it("names the source it is given", () => {
+    const result = parseMqttUrl("http://x", "E450_MQTT_URL");
+    expect(result.ok ? null : result.problem.path).toBe("E450_MQTT_URL");
+  });
+
   it("describes a broker for logs without its password", () => {
     const result = parseMqttUrl("mqtts://e450:hunter2@[fd00::1]");
     expect(result.ok && describeBroker(result.broker)).toBe("mqtts://e450@[fd00::1]:8883");

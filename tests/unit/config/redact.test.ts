@@ -25,10 +25,16 @@ describe("Secret", () => {
 
 describe("redactUrl / redactText", () => {
   it.each([
-    ["mqtt://e450:hunter2@broker:1883", `mqtt://e450:${REDACTED}@broker:1883`],
-    ["connect mqtts://u:p%40ss@h failed", `connect mqtts://u:${REDACTED}@h failed`],
+    ["mqtt://e450:hunter2@broker:1883", `mqtt://${REDACTED}@broker:1883`],
+    ["connect mqtts://u:p%40ss@h failed", `connect mqtts://${REDACTED}@h failed`],
     ["mqtt://e450@broker", "mqtt://e450@broker"],
     ["no url here: a:b@c", "no url here: a:b@c"],
+    // Reserved characters written plainly: a URL parser ends the userinfo early, the mask does not.
+    ["mqtt://user:Sec/Ret7x@host", `mqtt://${REDACTED}@host`],
+    ['got "mqtt://user:Sec/Ret7x@host:1883" (not a URL)', `got "mqtt://${REDACTED}@host:1883" (not a URL)`],
+    ["mqtt://user:a#b?c@d@host", `mqtt://${REDACTED}@host`],
+    ["mqtt://us/er:pw@host", `mqtt://${REDACTED}@host`],
+    ["mqtt://a:pw1@h1,mqtt://b:pw2@h2 x", `mqtt://${REDACTED}@h2 x`],
   ])("%s", (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
   });
@@ -62,13 +68,13 @@ describe("redactValue", () => {
     };
     expect(redactValue(value)).toEqual({
       meter: { encryption_key: REDACTED, connection: "serial" },
-      mqtt: { password: REDACTED, username: "e450", url: `mqtt://e450:${REDACTED}@h` },
+      mqtt: { password: REDACTED, username: "e450", url: `mqtt://${REDACTED}@h` },
       encryptionKey: REDACTED,
       accessToken: REDACTED,
       unset_password: undefined,
       frame: "[3 bytes]",
       overrides: { "1-0:32.7.0.255": -1 },
-      error: { name: "Error", message: `login mqtt://e450:${REDACTED}@h refused` },
+      error: { name: "Error", message: `login mqtt://${REDACTED}@h refused` },
       circular: { name: "loop", self: "[circular]" },
     });
   });

@@ -33,7 +33,9 @@ function expectNoFragment(text: string, secret: string): void {
 
 describe("secrets in messages", () => {
   it.each(WRONG_KEYS)("a malformed key %# is described by its length only", (key) => {
-    const result = validateOptions({ meter: { encryption_key: key, authentication_key: key } });
+    const result = validateOptions({
+      meter: { connection: "virtual", encryption_key: key, authentication_key: key },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     const paths = result.problems.map((problem) => problem.path);
@@ -64,7 +66,7 @@ describe("secrets in messages", () => {
     const file = join(folder, "e450-good.yaml");
     await writeFile(
       file,
-      `meter:\n  encryption_key: ${GOOD_KEY}\n  authentication_key: ${GOOD_KEY.toUpperCase()}\nmqtt:\n  host: h\n  username: u\n  password: hunter2-hunter2\n`,
+      `meter:\n  connection: virtual\n  encryption_key: ${GOOD_KEY}\n  authentication_key: ${GOOD_KEY.toUpperCase()}\nmqtt:\n  host: h\n  username: u\n  password: hunter2-hunter2\n`,
     );
     const result = await loadOptions({ configFile: file, addonOptionsFile: join(folder, "none.json") });
     expect(result.ok).toBe(true);

@@ -34,6 +34,55 @@ describe("validateOptions: one rule, one named problem", () => {
       'expected one of "serial", "tcp", "virtual", got "usb"',
     ],
     [
+      "no connection and nothing that implies one",
+      { meter: { protocol: "auto", baud_rate: "2400" } },
+      "meter.connection",
+      'required: "serial" with meter.serial_device, "tcp" with meter.tcp_host and meter.tcp_port, or "virtual" for the built-in simulated meter (its readings are made up)',
+    ],
+    ["no meter group at all", {}, "meter.connection", 'required: "serial" with meter.serial_device'],
+    [
+      "both a serial device and a bridge host, without a connection",
+      { meter: { serial_device: "/dev/ttyUSB0", tcp_host: "bridge", tcp_port: 1 } },
+      "meter.connection",
+      'required when both meter.serial_device and meter.tcp_host are set: "serial" or "tcp"',
+    ],
+    [
+      "a bridge host implies tcp, which needs a port",
+      { meter: { tcp_host: "bridge" } },
+      "meter.tcp_port",
+      'required when meter.connection is "tcp" (implied by meter.tcp_host)',
+    ],
+    [
+      "tcp host a bare number",
+      { meter: { connection: "tcp", tcp_host: 12, tcp_port: 1 } },
+      "meter.tcp_host",
+      'expected a host name or IP address such as 192.168.1.20, without a scheme (mqtt://) or a port, got "12"',
+    ],
+    [
+      "tcp host a shortened IPv4 address",
+      { meter: { connection: "tcp", tcp_host: "10.1.2", tcp_port: 1 } },
+      "meter.tcp_host",
+      "expected a host name or IP address such as 192.168.1.20",
+    ],
+    [
+      "mqtt host a bare number",
+      { mqtt: { host: "1883" } },
+      "mqtt.host",
+      "expected a host name or IP address such as 192.168.1.20",
+    ],
+    [
+      "integrity guard reset not a date",
+      { reset_integrity_guard: "yes" },
+      "reset_integrity_guard",
+      'expected a date written YYYY-MM-DD, such as 2026-11-20, got "yes"',
+    ],
+    [
+      "integrity guard reset on a day that does not exist",
+      { reset_integrity_guard: "2026-02-30" },
+      "reset_integrity_guard",
+      'expected a date that exists, written YYYY-MM-DD, got "2026-02-30"',
+    ],
+    [
       "serial without a device",
       { meter: { connection: "serial" } },
       "meter.serial_device",
@@ -55,7 +104,7 @@ describe("validateOptions: one rule, one named problem", () => {
       "tcp host with a scheme",
       { meter: { connection: "tcp", tcp_host: "tcp://bridge", tcp_port: 1 } },
       "meter.tcp_host",
-      "expected a host name or IP address, without a scheme (mqtt://) or a port",
+      "expected a host name or IP address such as 192.168.1.20, without a scheme (mqtt://) or a port",
     ],
     [
       "tcp port out of range",
@@ -85,7 +134,7 @@ describe("validateOptions: one rule, one named problem", () => {
       "layout not in the list",
       { meter: { layout: "vienna" } },
       "meter.layout",
-      'expected one of "auto", "swiss-push-list", "steiermark", "burgenland", "wiener-netze", "scaler-unit", got "vienna"',
+      'expected one of "auto", "push-object-list", "obis-pairs", "burgenland", "burgenland-short", "wiener-netze"',
     ],
     [
       "short encryption key",
@@ -162,7 +211,7 @@ describe("validateOptions: one rule, one named problem", () => {
       "mqtt host with a port",
       { mqtt: { host: "broker:1883" } },
       "mqtt.host",
-      'expected a host name or IP address, without a scheme (mqtt://) or a port, got "broker:1883"',
+      'expected a host name or IP address such as 192.168.1.20, without a scheme (mqtt://) or a port, got "broker:1883"',
     ],
     ["mqtt port without host", { mqtt: { port: 1883 } }, "mqtt.port", "only allowed together with mqtt.host"],
     [
@@ -294,6 +343,34 @@ describe("validateOptions: one rule, one named problem", () => {
       log_level: "debug",
     };
     expect(validateOptions(document)).toEqual({ ok: true, options: document });
+  });
+
+  it("takes the connection from a serial device or a bridge host", () => {
+    const serial = validateOptions({ meter: { serial_device: "/dev/ttyUSB7", baud_rate: "2400" } });
+    expect(serial.ok && serial.options.meter).toMatchObject({
+      connection: "serial",
+      serial_device: "/dev/ttyUSB7",
+    });
+    const tcp = validateOptions({ meter: { tcp_host: "10.0.0.5", tcp_port: 8000 } });
+    expect(tcp.ok && tcp.options.meter).toMatchObject({ connection: "tcp", tcp_host: "10.0.0.5" });
+  });
+
+  it.each(["bridge", "e450-bridge.local", "10.0.0.5", "fd00::1", "2001:db8::1", "12abc"])(
+    "accepts the host %s",
+    (host) => {
+      expect(validateOptions({ meter: { tcp_host: host, tcp_port: 1 }, mqtt: { host } }).ok).toBe(true);
+    },
+  );
+
+  it.each([
+    "push-object-list",
+    "obis-pairs",
+    "burgenland-short",
+    "swiss-push-list",
+    "steiermark",
+    "scaler-unit",
+  ])("accepts the layout name %s", (layout) => {
+    expect(validateOptions({ meter: { connection: "virtual", layout } }).ok).toBe(true);
   });
 
   it("never changes the caller's object", () => {
