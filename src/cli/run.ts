@@ -11,10 +11,9 @@ import {
   loadOptions,
   parseConfigFlags,
 } from "../config/index.js";
-import type { E450Options } from "../config/options.js";
 import { createLogger } from "../logging/logger.js";
 import type { Service } from "../main.js";
-import { hostTimeZone } from "../sinks/mqtt/local-time.js";
+import { hostTimeZone } from "../time/zoned.js";
 import { failUsage, parseCommandArgs } from "./args.js";
 import { formatLiveLine } from "./live-printer.js";
 
@@ -54,7 +53,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // Loaded only now: a mistyped option is refused without loading the whole service first.
     const { startService } = await import("../main.js");
-    const timeZone = await meterTimeZone(options);
+    // Meters keep the household's local time, the host's (TZ in the add-on); so does the virtual one.
+    const timeZone = hostTimeZone();
     service = await startService(options, logger, {
       onSnapshot: (snapshot) =>
         process.stdout.write(`${formatLiveLine(snapshot, { timeZone, now: Date.now() })}\n`),
@@ -83,12 +83,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** The zone the meter's clock is read in, as the MQTT plugin reads it (service/mqtt-plugin.ts). */
-async function meterTimeZone(options: E450Options): Promise<string> {
-  if (options.meter.connection.kind !== "virtual") return hostTimeZone();
-  const { VIRTUAL_METER_TIME_ZONE } = await import("../service/virtual-meter.js");
-  return VIRTUAL_METER_TIME_ZONE;
-}
-
 function describeSource(source: { kind: string; file?: string }): string {
   return source.kind === "embedded" ? "built-in defaults" : (source.file ?? source.kind);
 }

@@ -307,7 +307,7 @@ export class IntegrityGuard {
     }[hold.reason as SuspectReason];
     const hint =
       hold.reason === "decrease" || hold.reason === "zero"
-        ? ` If this meter was replaced or its registers reset, stop e450, delete ${this.store.location} and start it again (a meter with a new serial number or system title gets a fresh baseline by itself).`
+        ? ` If this meter's registers were reset, set the add-on option reset_integrity_guard to today's date (outside the add-on: stop e450, delete ${this.store.location} and start it again); a replaced meter with a new serial number or system title gets a fresh baseline by itself.`
         : "";
     this.logger.warn(`Integrity guard: ${hold.registerKey} ${values}: ${why}.${hint}`, fields);
   }

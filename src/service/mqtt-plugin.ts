@@ -4,7 +4,6 @@ import type { E450Options, MqttBroker } from "../config/options.js";
 import type { Logger } from "../logging/logger.js";
 import { MqttSink } from "../sinks/mqtt/index.js";
 import { VERSION } from "../version.js";
-import { VIRTUAL_METER_TIME_ZONE } from "./virtual-meter.js";
 
 export async function mqttPluginFor(
   broker: MqttBroker,
@@ -25,8 +24,6 @@ export async function mqttPluginFor(
       dataDir: options.dataDir,
       softwareVersion: VERSION,
       publishIntervalMs: options.publishIntervalSeconds * 1000,
-      // Real meters keep the household's local time, which is the host's (TZ in the add-on).
-      ...(options.meter.connection.kind === "virtual" ? { timeZone: VIRTUAL_METER_TIME_ZONE } : {}),
     },
     logger,
   );

@@ -7,17 +7,10 @@
 import { join } from "node:path";
 import type { Logger } from "../logging/logger.js";
 import { SIMULATOR_DEFAULT_KEYS, startSimulator } from "../simulator/index.js";
-import { hostTimeZone } from "../simulator/local-time.js";
 import { loadCounters, saveCounters } from "../simulator/saved-counters.js";
 
 /** How often the counters are saved, so even a killed run resumes close to where it was. */
 const SAVE_EVERY_MS = 30_000;
-/**
- * The zone the virtual meter's clock keeps, and so the zone its clock is read in: the host's, where
- * a real meter's clock is read too (a fixed Central European zone was read an hour off on a UTC host
- * whenever the simulator was reached over TCP instead of through this module).
- */
-export const VIRTUAL_METER_TIME_ZONE = hostTimeZone();
 
 export interface RunningVirtualMeter {
   readonly port: number;
@@ -46,7 +39,6 @@ export async function startVirtualMeter(
         }
       : {}),
     photovoltaicPeakWatts: 5_000,
-    timeZone: VIRTUAL_METER_TIME_ZONE,
   });
   const save = () => saveCounters(countersFile, simulator.counters());
   const saver = setInterval(save, SAVE_EVERY_MS);

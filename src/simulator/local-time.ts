@@ -81,11 +81,6 @@ export function hourOfDay(local: LocalDateTime): number {
   return local.hour + local.minute / 60 + local.second / 3600;
 }
 
-/** The host's zone (TZ), where a virtual meter is taken to be installed; UTC when it has none. */
-export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
-}
-
 /**
  * The clock of a meter kept in `timeZone` (an IANA name; throws RangeError for an unknown one).
  * Summer time is an offset above the year's standard one, which also holds south of the equator.

@@ -12,7 +12,8 @@ import type { MeterKeys } from "./formats/push-context.js";
 import { ModeCDialogue } from "./iec-dialogue.js";
 import type { RegisterCounters } from "./load-model.js";
 import type { MeterIdentity } from "./meter-identity.js";
-import { hostTimeZone, meterClockIn } from "./local-time.js";
+import { hostTimeZone } from "../time/zoned.js";
+import { meterClockIn } from "./local-time.js";
 import { createMeterState, type MeterState, nextPush, type RenderedPush } from "./virtual-meter.js";
 
 export interface SimulatorOptions {

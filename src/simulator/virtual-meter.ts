@@ -17,7 +17,8 @@ const DEFAULT_SEED = 450;
 /**
  * Published example keys of the Steiermark E450 capture (esphome-libs/dlms_parser
  * tests/dumps/hdlc_landis_gyr_e450.key/.gak), so a simulated push can be checked with known public
- * values. Never printed or logged.
+ * values. Being public, they are printed by `e450 simulate --help` and in the README, so a newcomer
+ * can decode what the simulator sends.
  */
 export const SIMULATOR_DEFAULT_KEYS: MeterKeys = {
   encryptionKey: Buffer.from("5C316162209EBB790B52EB0E7FC5B11C", "hex"),

@@ -294,6 +294,11 @@ function formatOffset(offsetMs: number): string {
 }
 
 /** Days in a Gregorian month (month 1-12). */
+/** The host's zone (TZ; the Supervisor passes Home Assistant's into the add-on); UTC when it has none. */
+export function hostTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -42,8 +42,3 @@ export function localToOffsetIso(local: string, timeZone: string): string | null
   // formatIso gives whole seconds; keep the meter's fraction where it sent one.
   return millis === undefined ? iso : `${iso.slice(0, 19)}.${millis.padEnd(3, "0")}${iso.slice(19)}`;
 }
-
-/** The host's zone (the Supervisor passes TZ into the add-on container). */
-export function hostTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
-}

@@ -4,7 +4,7 @@
  * stray log of the options prints no password.
  */
 import { DEFAULT_MAX_MS } from "../../util/backoff.js";
-import { hostTimeZone } from "./local-time.js";
+import { hostTimeZone } from "../../time/zoned.js";
 
 export interface RevealableSecret {
   reveal(): string;

@@ -17,8 +17,9 @@ describe("config.yaml", () => {
       init: false,
       uart: true,
       services: ["mqtt:need"],
-      homeassistant_api: true,
     });
+    // No right the code does not use (developer docs, "App security"): nothing calls Home Assistant's API.
+    expect(config).not.toHaveProperty("homeassistant_api");
     expect(config).not.toHaveProperty("watchdog");
     expect(config).not.toHaveProperty("image"); // built locally from the Dockerfile until images are published
     for (const key of ["name", "description", "url"]) expect(config[key]).toEqual(expect.any(String));
