@@ -2,6 +2,7 @@
  * The input of `e450 decode`, read in chunks so that its size does not set the memory used: raw bytes,
  * or hex text as people paste it (the rules of transport/capture-file.ts, applied incrementally).
  */
+import { fileErrorReason } from "../util/file-error.js";
 import { type FileHandle, open } from "node:fs/promises";
 
 /** A command line the command cannot run: exit 2. */
@@ -24,30 +25,13 @@ export async function fileChunks(path: string): Promise<AsyncIterable<Uint8Array
   try {
     handle = await open(path, "r");
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${reasonFor(error)}`);
+    throw new UsageError(`cannot read ${path}: ${fileErrorReason(error)}`);
   }
   if ((await handle.stat()).isDirectory()) {
     await handle.close();
     throw new UsageError(`cannot read ${path}: it is a directory`);
   }
   return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
-}
-
-function reasonFor(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    case "ENOTDIR":
-      return "a part of the path is not a directory";
-    default:
-      return code ?? (error as Error).message;
-  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * file only its owner can read), never from the command line. The file holds the password as is,
  * without percent-encoding; one line ending, as `echo` and editors add it, is not part of it.
  */
+import { fileErrorReason } from "../util/file-error.js";
 import { readFile } from "node:fs/promises";
 import type { ConfigProblem } from "./problems.js";
 import { Secret } from "./secret.js";
@@ -19,16 +20,7 @@ export async function readPasswordFile(file: string): Promise<PasswordFileResult
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "a folder, not a file"
-            : String(code ?? error);
-    return fail(`cannot read ${file}: ${why}`);
+    return fail(`cannot read ${file}: ${fileErrorReason(error)}`);
   }
   const password = text.replace(/\r?\n$/, "");
   // Neither message tells anything about the content beyond what is wrong with its form.

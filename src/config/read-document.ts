@@ -2,6 +2,7 @@
  * Reads an options file: JSON when the name ends in .json (the Supervisor's /data/options.json),
  * YAML otherwise (YAML 1.2 is a superset of JSON, so either spelling works in a .yaml file).
  */
+import { fileErrorReason } from "../util/file-error.js";
 import { readFile } from "node:fs/promises";
 import { parseDocument, Scalar, visit } from "yaml";
 import type { ConfigProblem } from "./problems.js";
@@ -15,10 +16,7 @@ export async function readOptionsDocument(file: string, path: string): Promise<D
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : String(code ?? error);
-    return { ok: false, problem: { path, message: `cannot read ${file}: ${why}` } };
+    return { ok: false, problem: { path, message: `cannot read ${file}: ${fileErrorReason(error)}` } };
   }
   const parsed = file.toLowerCase().endsWith(".json") ? parseJson(text) : parseYaml(text);
   if (!parsed.ok) return { ok: false, problem: { path, message: `${file}: ${parsed.why}` } };
