@@ -21,6 +21,7 @@ import { type PtyBridge, startPtyBridge } from "../../../src/simulator/pty.js";
 import { SerialTransport } from "../../../src/transport/serial.js";
 import type { LinkState } from "../../../src/model/link-state.js";
 import { SERIAL_PRESETS } from "../../../src/transport/transport.js";
+import type { BackoffOptions } from "../../../src/util/backoff.js";
 import { waitUntil } from "../mqtt/mosquitto.js";
 
 const parts: { stop(): Promise<void> }[] = [];
@@ -40,8 +41,11 @@ function stty(device: string): { speed: number; parodd: boolean; cstopb: boolean
   };
 }
 
-/** A simulated meter pushing every 200 ms behind a pty, and a transport reading it at 2400 Bd 8E1. */
-async function meterOnPty() {
+/**
+ * A simulated meter pushing every 200 ms behind a pty, and a transport reading it at 2400 Bd 8E1;
+ * `cable` pulls the pty away and plugs it back at the same path.
+ */
+async function meterOnPty(backoff: BackoffOptions = { initialMs: 100, maxMs: 200, random: () => 1 }) {
   const simulator: RunningSimulator = await startSimulator({
     format: "burgenland",
     intervalMs: 5_000,
@@ -49,13 +53,13 @@ async function meterOnPty() {
   });
   parts.push(simulator);
   const link = join(mkdtempSync(join(tmpdir(), "e450-pty-")), "ttyE450");
-  const bridge = await startPtyBridge(simulator, link);
-  parts.push(bridge);
+  let bridge: PtyBridge = await startPtyBridge(simulator, link);
+  parts.push({ stop: () => bridge.stop() });
   const opens = vi.spyOn(SerialPort.binding, "open");
   const transport = new SerialTransport({
     path: link,
     format: SERIAL_PRESETS.mbus,
-    backoff: { initialMs: 100, maxMs: 200, random: () => 1 },
+    backoff,
   });
   parts.push({ stop: () => transport.stop() });
   const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
@@ -73,42 +77,26 @@ async function meterOnPty() {
     const before = seen.snapshots;
     await waitUntil(() => seen.snapshots > before + 1, 10_000, what);
   };
-  return { link, device: realpathSync(link), transport, opens, seen, flowing };
+  const cable = {
+    pull: () => bridge.stop(),
+    plugBack: async () => {
+      bridge = await startPtyBridge(simulator, link);
+    },
+  };
+  return { link, device: realpathSync(link), transport, opens, seen, flowing, cable };
 }
 
 describe("SerialTransport on a pseudo-terminal", () => {
   it("decodes pushes and reopens the port after the cable is pulled and plugged back", async () => {
-    const simulator: RunningSimulator = await startSimulator({
-      format: "burgenland",
-      intervalMs: 5_000,
-      speed: 25,
-    });
-    parts.push(simulator);
-    const link = join(mkdtempSync(join(tmpdir(), "e450-pty-")), "ttyE450");
-    let bridge: PtyBridge = await startPtyBridge(simulator, link);
-    const transport = new SerialTransport({
-      path: link,
-      format: SERIAL_PRESETS.mbus,
-      backoff: { initialMs: 100, maxMs: 200, random: () => 1 },
-    });
-    parts.push({ stop: () => transport.stop() });
-    parts.push({ stop: () => bridge.stop() });
-    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
-    let snapshots = 0;
-    const states: LinkState[] = [];
-    transport.on("data", (chunk) => {
-      for (const event of decoder.push(chunk, Date.now())) if (event.kind === "snapshot") snapshots++;
-    });
-    transport.on("state", (state) => states.push(state));
-    await transport.start();
-    await waitUntil(() => snapshots >= 2, 10_000, "two pushes through the pty");
+    const { seen, cable } = await meterOnPty();
+    await waitUntil(() => seen.snapshots >= 2, 10_000, "two pushes through the pty");
 
-    await bridge.stop(); // the cable is pulled
-    await waitUntil(() => states.includes("down"), 5_000, "the link to go down");
-    const before = snapshots;
-    bridge = await startPtyBridge(simulator, link); // and plugged back
-    await waitUntil(() => snapshots > before + 1, 10_000, "pushes after the port was reopened");
-    expect(states.filter((state) => state === "up").length).toBeGreaterThanOrEqual(2);
+    await cable.pull();
+    await waitUntil(() => seen.states.includes("down"), 5_000, "the link to go down");
+    const before = seen.snapshots;
+    await cable.plugBack();
+    await waitUntil(() => seen.snapshots > before + 1, 10_000, "pushes after the port was reopened");
+    expect(seen.states.filter((state) => state === "up").length).toBeGreaterThanOrEqual(2);
   });
 
   it("says plainly when the device does not exist, names the ports that do, and keeps trying", async () => {
@@ -132,41 +120,18 @@ describe("SerialTransport on a pseudo-terminal", () => {
   });
 
   it("reopens as soon as the device reappears, long before the backoff delay", async () => {
-    const simulator: RunningSimulator = await startSimulator({
-      format: "burgenland",
-      intervalMs: 5_000,
-      speed: 25,
-    });
-    parts.push(simulator);
-    const link = join(mkdtempSync(join(tmpdir(), "e450-pty-")), "ttyE450");
-    let bridge: PtyBridge = await startPtyBridge(simulator, link);
-    parts.push({ stop: () => bridge.stop() });
     // A wait of 30 to 60 s: only the device watch can bring the link back within the test's time.
-    const transport = new SerialTransport({
-      path: link,
-      format: SERIAL_PRESETS.mbus,
-      backoff: { initialMs: 60_000, maxMs: 60_000 },
-    });
-    parts.push({ stop: () => transport.stop() });
-    const decoder = new StreamDecoder(SIMULATOR_DEFAULT_KEYS);
-    let snapshots = 0;
-    const states: LinkState[] = [];
-    transport.on("data", (chunk) => {
-      for (const event of decoder.push(chunk, Date.now())) if (event.kind === "snapshot") snapshots++;
-    });
-    transport.on("state", (state) => states.push(state));
-    await transport.start();
-    await waitUntil(() => snapshots >= 1, 10_000, "a push through the pty");
+    const { link, seen, cable } = await meterOnPty({ initialMs: 60_000, maxMs: 60_000 });
 
-    await bridge.stop(); // the adapter is pulled: its link goes away
-    await waitUntil(() => states.includes("down"), 5_000, "the link to go down");
+    await cable.pull(); // the adapter is pulled: its link goes away
+    await waitUntil(() => seen.states.includes("down"), 5_000, "the link to go down");
     await waitUntil(() => !existsSync(link), 5_000, "the device link to vanish");
     const replugged = Date.now();
-    bridge = await startPtyBridge(simulator, link); // and plugged back
-    await waitUntil(() => states.at(-1) === "up", 5_000, "the port to be reopened");
+    await cable.plugBack();
+    await waitUntil(() => seen.states.at(-1) === "up", 5_000, "the port to be reopened");
     expect(Date.now() - replugged).toBeLessThan(5_000);
-    const before = snapshots;
-    await waitUntil(() => snapshots > before, 10_000, "pushes after the port was reopened");
+    const before = seen.snapshots;
+    await waitUntil(() => seen.snapshots > before, 10_000, "pushes after the port was reopened");
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ConnectionHandlers, OutgoingMessage } from "../../../../src/sinks/mqtt/mqtt-connection.js";
 import type { MqttSinkDependencies, SinkConnection } from "../../../../src/sinks/mqtt/mqtt-sink.js";
 import type { Logger } from "../../../../src/logging/logger.js";
+import type { MqttSinkOptions } from "../../../../src/sinks/mqtt/options.js";
 
 /** Records what the sink publishes; connects synchronously on start(). */
 export class FakeConnection implements SinkConnection {
@@ -46,3 +47,15 @@ export class FakeConnection implements SinkConnection {
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The sink options the unit tests share: a fixed zone and rates, and nothing written to disk. */
+export const SINK_OPTIONS: MqttSinkOptions = {
+  host: "127.0.0.1",
+  port: 1883,
+  dataDir: "/nonexistent",
+  softwareVersion: "0.1.0",
+  timeZone: "Europe/Zurich",
+  publishIntervalMs: 10_000,
+  birthReplyMaxDelayMs: 3_000,
+  staleAfterMs: 60_000,
+};

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryAnnouncedStore } from "../../../../src/sinks/mqtt/announced-store.js";
 import { MqttSink } from "../../../../src/sinks/mqtt/mqtt-sink.js";
 import { E450_PUSH, numberReading, pushWith } from "../../../fixtures/mqtt/e450-snapshots.js";
-import { FakeConnection, silentLogger } from "./fake-connection.js";
+import { FakeConnection, silentLogger, SINK_OPTIONS } from "./fake-connection.js";
 import { MeterEventSource } from "../../../helpers/meter-events.js";
 import type { Logger } from "../../../../src/logging/logger.js";
 
@@ -24,20 +24,11 @@ describe("MqttSink", () => {
   let meters: MeterEventSource;
 
   function createSink(random = () => 0.5, logger: Logger = silentLogger) {
-    sink = new MqttSink(
-      {
-        host: "127.0.0.1",
-        port: 1883,
-        dataDir: "/nonexistent",
-        softwareVersion: "0.1.0",
-        timeZone: "Europe/Zurich",
-        publishIntervalMs: 10_000,
-        birthReplyMaxDelayMs: 3_000,
-        staleAfterMs: 60_000,
-      },
-      logger,
-      { ...connection.dependencies(), announcedStore: store, random },
-    );
+    sink = new MqttSink(SINK_OPTIONS, logger, {
+      ...connection.dependencies(),
+      announcedStore: store,
+      random,
+    });
   }
 
   beforeEach(() => {

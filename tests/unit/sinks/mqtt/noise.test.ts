@@ -16,7 +16,7 @@ import { MqttSink } from "../../../../src/sinks/mqtt/mqtt-sink.js";
 import { Transport } from "../../../../src/transport/transport.js";
 import { E450_PUSH, numberReading, pushWith, textReading } from "../../../fixtures/mqtt/e450-snapshots.js";
 import { MeterEventSource, ScriptedReader } from "../../../helpers/meter-events.js";
-import { FakeConnection, silentLogger } from "./fake-connection.js";
+import { FakeConnection, silentLogger, SINK_OPTIONS } from "./fake-connection.js";
 
 class FakePort extends Transport {
   readonly description = "fake port";
@@ -46,20 +46,10 @@ describe("noise on the meter line, as the MQTT sink sees it", () => {
     const bus = new EventBus<MeterEvents>((_, error) => {
       throw error;
     });
-    sink = new MqttSink(
-      {
-        host: "127.0.0.1",
-        port: 1883,
-        dataDir: "/nonexistent",
-        softwareVersion: "0.1.0",
-        timeZone: "Europe/Zurich",
-        publishIntervalMs: 10_000,
-        birthReplyMaxDelayMs: 3_000,
-        staleAfterMs: 60_000,
-      },
-      logger,
-      { ...connection.dependencies(), announcedStore: new MemoryAnnouncedStore() },
-    );
+    sink = new MqttSink(SINK_OPTIONS, logger, {
+      ...connection.dependencies(),
+      announcedStore: new MemoryAnnouncedStore(),
+    });
     sink.start(bus);
     reader = new ScriptedReader();
     port = new FakePort();
@@ -128,20 +118,10 @@ describe("MqttSink availability", () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 10, 28, 13, 0, 0) });
     try {
       const connection = new FakeConnection();
-      const sink = new MqttSink(
-        {
-          host: "127.0.0.1",
-          port: 1883,
-          dataDir: "/nonexistent",
-          softwareVersion: "0.1.0",
-          timeZone: "Europe/Zurich",
-          publishIntervalMs: 10_000,
-          birthReplyMaxDelayMs: 3_000,
-          staleAfterMs: 60_000,
-        },
-        silentLogger,
-        { ...connection.dependencies(), announcedStore: new MemoryAnnouncedStore() },
-      );
+      const sink = new MqttSink(SINK_OPTIONS, silentLogger, {
+        ...connection.dependencies(),
+        announcedStore: new MemoryAnnouncedStore(),
+      });
       const meters = new MeterEventSource();
       sink.start(meters.bus);
       const identity = {
