@@ -3,12 +3,16 @@ import { benchAnalytics } from "./analytics.js";
 import { benchDecodeHostile } from "./decode-hostile.js";
 import { benchDlms } from "./dlms.js";
 import { benchIec62056 } from "./iec62056.js";
+import { benchLive } from "./live.js";
+import { benchStore } from "./store.js";
 
 const sections: [string, () => Promise<void>][] = [
   ["dlms", benchDlms],
   ["iec62056-21", benchIec62056],
   ["analytics", benchAnalytics],
   ["decode-hostile", benchDecodeHostile],
+  ["store", benchStore],
+  ["live", benchLive],
 ];
 const only = process.argv[2];
 for (const [name, section] of sections) {

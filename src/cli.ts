@@ -16,6 +16,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "backtest forecasts and anomaly detectors on consumption CSV files",
     load: () => import("./cli/backtest.js"),
   },
+  history: {
+    summary: "import consumption history from a portal's CSV export",
+    load: () => import("./cli/history.js"),
+  },
 };
 
 function usage(): string {

@@ -11,7 +11,9 @@ import { describeBroker, resolveMqttBroker } from "./config/index.js";
 import type { E450Options } from "./config/options.js";
 import type { Logger } from "./logging/logger.js";
 import type { Snapshot } from "./model/snapshot.js";
+import { analyticsPluginsFor } from "./service/analytics-plugin.js";
 import { startHeartbeat } from "./service/heartbeat.js";
+import { openHistory } from "./service/history.js";
 import { startMeter } from "./service/meters.js";
 import { mqttPluginFor } from "./service/mqtt-plugin.js";
 import { SnapshotCallback } from "./service/snapshot-callback.js";
@@ -49,7 +51,10 @@ export async function startService(
       logger.error(`a ${String(event)} listener failed: ${(error as Error).message}`),
     );
 
+    const history = openHistory(options.dataDir, logger);
+    if (history) stops.push(() => history.close());
     const plugins = await pluginsFor(options, logger, hooks);
+    plugins.push(...analyticsPluginsFor(options, history, logger));
     const { running, failed } = await startPlugins(plugins, bus, logger);
     stops.push(() => stopPlugins(running, logger));
     if (plugins.length > 0 && running.length === 0) {

@@ -3,6 +3,13 @@
  * the id of the configured meter (the connection) it came from; events about a decoded push also
  * carry the sender's `identity`, whose key is stable per physical meter.
  */
+import type {
+  AnomalyIncident,
+  AnomalyState,
+  CostState,
+  ForecastState,
+  RecordedInterval,
+} from "../model/insights.js";
 import type { Issue } from "../model/issue.js";
 import type { LinkState } from "../model/link-state.js";
 import type { MeterIdentity } from "../model/meter-identity.js";
@@ -63,6 +70,19 @@ export interface MeterEvents extends Record<string, unknown> {
   };
   /** The runtime's counters, every few seconds. */
   diagnostics: { readonly meter: string; readonly diagnostics: MeterDiagnostics; readonly at: number };
+  /** A 15-minute interval of the energy totals closed and was stored (live analytics). */
+  interval: { readonly meter: string; readonly identity: MeterIdentity; readonly interval: RecordedInterval };
+  /** Cost and price of a meter with a configured tariff: live for the price, per closed interval for costs. */
+  cost: { readonly meter: string; readonly identity: MeterIdentity; readonly state: CostState };
+  /** The forecast, at most once per interval. */
+  forecast: { readonly meter: string; readonly identity: MeterIdentity; readonly state: ForecastState };
+  /** The anomaly detectors' state; `fired` holds incidents opened by this update (each fired once). */
+  anomalies: {
+    readonly meter: string;
+    readonly identity: MeterIdentity;
+    readonly state: AnomalyState;
+    readonly fired: readonly AnomalyIncident[];
+  };
 }
 
 export type MeterBus = EventBus<MeterEvents>;

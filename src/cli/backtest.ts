@@ -3,7 +3,7 @@
  * they run live (no look-ahead; rolling-origin evaluation as in Hyndman & Athanasopoulos, FPP3 §5.10)
  * and prints their metrics beside the named baselines.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import {
   renderTable,
   FORECAST_CSV_HEADER,
@@ -11,18 +11,20 @@ import {
   anomaliesCsv,
 } from "../analytics/backtest/report.js";
 import { runBacktest } from "../analytics/backtest/run.js";
-import { InputError, loadReadings, type CsvSource } from "../analytics/io/load.js";
-import { VALUE_KINDS, type ValueKind } from "../analytics/series/types.js";
-import { ZonedCalendar } from "../time/zoned.js";
+import { InputError, loadReadings } from "../analytics/io/load.js";
+import { hostTimeZone } from "../time/zoned.js";
 import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
+import {
+  CSV_INPUT_OPTIONS,
+  CSV_INPUT_USAGE,
+  type CsvInput,
+  parseCsvInput,
+  readCsvSources,
+} from "./csv-input.js";
 
 const USAGE = `usage: e450 backtest --input FILE… --kind KIND [options]
 
-  --input FILE…          CSV files (with or without a header); several files are summed on matching timestamps
-  --kind KIND            ${VALUE_KINDS.join(" | ")}
-  --column NAME|INDEX    value column(s) to sum (0-based, column 0 is the timestamp); default: the first value column
-  --export-column NAME|INDEX  export (feed-in) column(s), for the export-loss detector
-  --timezone TZ          IANA zone for local days and timestamps without offset (default: this machine's)
+${CSV_INPUT_USAGE}  --timezone TZ          IANA zone for local days and timestamps without offset (default: this machine's)
   --forecasts-out PATH   CSV: origin,target,actual_kwh,forecast_kwh,p10_kwh,p90_kwh
   --anomalies-out PATH   CSV: start,end,kind,score,injected
   --inject-faults SEED   also replay a copy with seeded injected faults and score the detectors
@@ -30,11 +32,7 @@ const USAGE = `usage: e450 backtest --input FILE… --kind KIND [options]
 `;
 
 const OPTIONS = {
-  input: { type: "string", multiple: true },
-  kind: { type: "string" },
-  column: { type: "string", multiple: true },
-  "export-column": { type: "string", multiple: true },
-  timezone: { type: "string" },
+  ...CSV_INPUT_OPTIONS,
   "forecasts-out": { type: "string" },
   "anomalies-out": { type: "string" },
   "inject-faults": { type: "string" },
@@ -42,12 +40,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-interface Options {
-  readonly inputs: string[];
-  readonly kind: ValueKind;
-  readonly columns: string[];
-  readonly exportColumns: string[];
-  readonly calendar: ZonedCalendar;
+interface Options extends CsvInput {
   readonly forecastsOut: string | undefined;
   readonly anomaliesOut: string | undefined;
   readonly seed: number | null;
@@ -83,30 +76,16 @@ export async function main(argv: string[]): Promise<number> {
 
 function parseOptions(values: ArgValues<typeof OPTIONS>, positionals: string[]): Options | "help" {
   if (values.help) return "help";
-  const problems: string[] = [];
-  const inputs = [...(values.input ?? []), ...positionals];
-  if (inputs.length === 0) problems.push("--input: at least one CSV file is required");
-  const kind = values.kind as ValueKind | undefined;
-  if (kind === undefined || !VALUE_KINDS.includes(kind))
-    problems.push(`--kind: expected one of ${VALUE_KINDS.join(", ")}`);
-  let calendar: ZonedCalendar | null = null;
-  try {
-    calendar = new ZonedCalendar(values.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
-  } catch {
-    problems.push(`--timezone: "${values.timezone}" is not an IANA time zone`);
-  }
+  const parsed = parseCsvInput(values, positionals, hostTimeZone());
+  const problems = parsed.ok ? [] : [...parsed.problems];
   const seedText = values["inject-faults"];
   if (seedText !== undefined && !/^\d+$/.test(seedText))
     problems.push("--inject-faults: expected a non-negative integer seed");
   if (values.format !== "json" && values.format !== "table")
     problems.push("--format: expected json or table");
-  if (problems.length > 0 || kind === undefined || calendar === null) throw new Error(problems.join("\n"));
+  if (!parsed.ok || problems.length > 0) throw new Error(problems.join("\n"));
   return {
-    inputs,
-    kind,
-    columns: values.column ?? [],
-    exportColumns: values["export-column"] ?? [],
-    calendar,
+    ...parsed.input,
     forecastsOut: values["forecasts-out"],
     anomaliesOut: values["anomalies-out"],
     seed: seedText === undefined ? null : Number(seedText),
@@ -115,13 +94,13 @@ function parseOptions(values: ArgValues<typeof OPTIONS>, positionals: string[]):
 }
 
 async function run(options: Options): Promise<number> {
-  const sources: CsvSource[] = await Promise.all(
-    options.inputs.map(async (name) => ({ name, text: await readFile(name, "utf8") })),
-  );
-  const { calendar } = options;
-  const imported = loadReadings(sources, options.columns, calendar);
+  const sources = await readCsvSources(options.inputs);
+  const { calendar, timestamps } = options;
+  const imported = loadReadings(sources, options.columns, calendar, timestamps);
   const exported =
-    options.exportColumns.length > 0 ? loadReadings(sources, options.exportColumns, calendar) : null;
+    options.exportColumns.length > 0
+      ? loadReadings(sources, options.exportColumns, calendar, timestamps)
+      : null;
   for (const warning of [...imported.warnings, ...(exported?.warnings ?? [])]) {
     process.stderr.write(`e450 backtest: ${warning}\n`);
   }

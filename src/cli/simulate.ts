@@ -16,7 +16,11 @@ import {
   startSimulator,
 } from "../simulator/index.js";
 import { type PtyBridge, startPtyBridge } from "../simulator/pty.js";
+import { loadCounters, saveCounters } from "../simulator/saved-counters.js";
 import { type ArgValues, failUsage, parseCommandArgs } from "./args.js";
+
+/** How often --counters are saved while serving, so a killed simulator resumes close to where it was. */
+const COUNTER_SAVE_MS = 30_000;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex").toUpperCase();
 const ENCRYPTED_FORMATS = FORMAT_NAMES.filter((name) => FORMATS[name].encrypted).join(", ");
@@ -39,6 +43,9 @@ const USAGE = `usage: e450 simulate [options]
   --garbage P            probability per frame of random bytes before it
   --wrong-key P          probability per push of ciphering with another key
   --counter-jumps P      probability per push of a frame-counter jump
+  --counters FILE        resume the registers from FILE and save them there at exit and every
+                         30 s, so a meter stopped and started again (a later --start: an outage)
+                         continues its totals instead of starting from the seeded reading
   --pty PATH             also offer the meter on a pseudo-terminal at PATH (needs socat)
   --once                 write one push to stdout and exit (raw bytes, or hex with --hex)
   --hex                  with --once: print hex, e.g. for \`e450 decode --hex\`
@@ -65,6 +72,7 @@ const OPTIONS = {
   "wrong-key": { type: "string" },
   "counter-jumps": { type: "string" },
   pty: { type: "string" },
+  counters: { type: "string" },
   once: { type: "boolean" },
   hex: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -84,6 +92,7 @@ interface Settings {
   keysGiven: boolean;
   faults: FaultOptions;
   pty: string | undefined;
+  countersFile: string | undefined;
   once: boolean;
   hex: boolean;
 }
@@ -125,6 +134,7 @@ function readSettings(values: Values): { settings: Settings; problems: string[] 
   const intervalSeconds = number("interval", (v) => v > 0, "seconds > 0");
   if (values.hex && !values.once) problems.push("--hex: only together with --once");
   if (values.pty !== undefined && values.once) problems.push("--pty: not together with --once");
+  if (values.counters !== undefined && values.once) problems.push("--counters: not together with --once");
 
   const settings: Settings = {
     format: isFormatName(formatName) ? formatName : "swiss",
@@ -148,6 +158,7 @@ function readSettings(values: Values): { settings: Settings; problems: string[] 
       counterJumpRate: rate("counter-jumps"),
     },
     pty: values.pty,
+    countersFile: values.counters,
     once: values.once ?? false,
     hex: values.hex ?? false,
   };
@@ -182,7 +193,10 @@ function untilStopSignal(): Promise<void> {
 
 async function serve(settings: Settings): Promise<number> {
   const stopSignal = untilStopSignal();
+  const countersFile = settings.countersFile;
+  const resumeFrom = countersFile === undefined ? null : await loadCounters(countersFile);
   const simulator = await startSimulator({
+    ...(resumeFrom ? { resumeFrom } : {}),
     format: settings.format,
     host: settings.host,
     port: settings.port,
@@ -217,8 +231,14 @@ async function serve(settings: Settings): Promise<number> {
       return 1;
     }
   }
+  const save = () => {
+    if (countersFile !== undefined) saveCounters(countersFile, simulator.counters());
+  };
+  const saver = countersFile === undefined ? undefined : setInterval(save, COUNTER_SAVE_MS);
   await stopSignal;
+  clearInterval(saver);
   await pty?.stop();
+  save();
   await simulator.stop();
   return 0;
 }

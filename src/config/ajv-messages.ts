@@ -16,6 +16,8 @@ interface SchemaNode {
   readonly description?: string;
   readonly properties?: Record<string, unknown>;
   readonly "x-expected"?: string;
+  readonly discriminator?: { readonly propertyName: string };
+  readonly oneOf?: readonly { readonly properties?: Record<string, { readonly const?: unknown }> }[];
 }
 
 /** "/scaler_overrides/1/obis" → "scaler_overrides[1].obis" (the spelling of config.yaml's YAML). */
@@ -87,6 +89,8 @@ export function problemFromAjvError(error: ErrorObject): ConfigProblem | null {
     case "if":
       return null;
     case "required": {
+      // A missing tag is the discriminator's to report, with the kinds it could be.
+      if (schema.discriminator?.propertyName === params["missingProperty"]) return null;
       const condition = schema.description === undefined ? "" : ` ${schema.description}`;
       return {
         path: optionPath(error.instancePath, String(params["missingProperty"])),
@@ -98,6 +102,19 @@ export function problemFromAjvError(error: ErrorObject): ConfigProblem | null {
         path: optionPath(error.instancePath, String(params["property"])),
         message: `only allowed together with ${optionPath(error.instancePath, String(params["missingProperty"]))}`,
       };
+    case "discriminator": {
+      // A kind-tagged group (tariff-file-schema.ts): the tag is missing or names no kind.
+      const tag = String(params["tag"]);
+      const kinds = (schema.oneOf ?? []).map((branch) => JSON.stringify(branch.properties?.[tag]?.const));
+      const found = (error.data as Record<string, unknown> | null)?.[tag];
+      return {
+        path: optionPath(error.instancePath, tag),
+        message:
+          found === undefined
+            ? `required: one of ${kinds.join(", ")}`
+            : `expected one of ${kinds.join(", ")}, got ${describeFound(found, false)}`,
+      };
+    }
     case "additionalProperties": {
       const known = Object.keys(schema.properties ?? {}).join(", ");
       return {

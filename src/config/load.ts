@@ -5,12 +5,14 @@
  * `--mqtt-password-file`) and `--data-dir` override any of them.
  */
 import { access } from "node:fs/promises";
-import { resolve as resolvePath } from "node:path";
+import { dirname, resolve as resolvePath } from "node:path";
+import { hostTimeZone } from "../time/zoned.js";
 import { type ConfigFlags, MQTT_URL_VARIABLE } from "./cli-flags.js";
+import { readLinkedFiles } from "./linked-files.js";
 import { parseMqttUrl } from "./mqtt-url.js";
 import type { E450Options, MqttBroker, OptionsSource } from "./options.js";
 import { type ConfigProblem, describeProblems } from "./problems.js";
-import { readPasswordFile } from "./password-file.js";
+import { readSecretFile } from "./secret-file.js";
 import { readOptionsDocument } from "./read-document.js";
 import { resolveOptions } from "./resolve.js";
 import { validateOptions } from "./validate.js";
@@ -21,10 +23,14 @@ const EMBEDDED_DOCUMENT = { meter: { connection: "virtual" } };
 const ADDON_DATA_DIR = "/data";
 /** Relative to the working directory; .gitignore lists it. */
 const PLAIN_DATA_DIR = ".data";
+/** The add-on's own config folder (`map: addon_config`), where users put the tariff file. */
+const ADDON_CONFIG_DIR = "/config";
 
 export interface LoadOptionsRequest extends ConfigFlags {
   /** Where the Supervisor's options file is looked for; tests point it elsewhere. */
   readonly addonOptionsFile?: string;
+  /** Where files named by the add-on's options are looked for; tests point it elsewhere. */
+  readonly addonConfigDir?: string;
 }
 
 export type LoadOptionsResult =
@@ -54,13 +60,22 @@ export async function loadOptions(request: LoadOptionsRequest = {}): Promise<Loa
   // An unreadable file leaves nothing to validate; otherwise every problem is reported together.
   const validated = unreadable ? null : validateOptions(document);
   if (validated !== null && !validated.ok) problems.push(...validated.problems);
-  if (validated === null || !validated.ok || problems.length > 0) return { ok: false, source, problems };
+  if (validated === null || !validated.ok) return { ok: false, source, problems };
+
+  // Files the options name (tariff.file, homeassistant.token_file) are read once the options are valid.
+  const zone = hostTimeZone();
+  const linked = await readLinkedFiles(validated.options, source, linkedFolder(source, request), zone);
+  problems.push(...linked.problems);
+  if (problems.length > 0) return { ok: false, source, problems };
 
   const dataDir = resolvePath(request.dataDir ?? (source.kind === "addon" ? ADDON_DATA_DIR : PLAIN_DATA_DIR));
   const options = resolveOptions(validated.options, {
     source,
     dataDir,
+    hostTimeZone: zone,
     ...(mqtt.broker === undefined ? {} : { mqttOverride: mqtt.broker }),
+    ...(linked.tariff === undefined ? {} : { tariffFromFile: linked.tariff }),
+    ...(linked.homeAssistantToken === undefined ? {} : { homeAssistantToken: linked.homeAssistantToken }),
   });
   return { ok: true, options };
 }
@@ -75,7 +90,7 @@ async function mqttOverrideOf(
   if (parsed?.ok === false) problems.push(parsed.problem);
   let broker = parsed?.ok ? parsed.broker : undefined;
   if (request.mqttPasswordFile !== undefined) {
-    const file = await readPasswordFile(request.mqttPasswordFile);
+    const file = await readSecretFile(request.mqttPasswordFile, "--mqtt-password-file", "password");
     if (!file.ok) problems.push(file.problem);
     if (parsed === undefined) {
       problems.push({
@@ -93,7 +108,7 @@ async function mqttOverrideOf(
           path: "--mqtt-password-file",
           message: `the URL of ${from} holds a password too; give it only once`,
         });
-      else broker = { ...broker, password: file.password };
+      else broker = { ...broker, password: file.secret };
     }
   }
   return problems.length === 0 && broker !== undefined ? { broker, problems } : { problems };
@@ -102,6 +117,18 @@ async function mqttOverrideOf(
 /** The text to print when loadOptions refused the configuration. */
 export function describeLoadFailure(result: Extract<LoadOptionsResult, { ok: false }>): string {
   return describeProblems(result.source, result.problems);
+}
+
+/** Relative paths in the options: the add-on's config folder, or the folder of the options file. */
+function linkedFolder(source: OptionsSource, request: LoadOptionsRequest): string {
+  switch (source.kind) {
+    case "addon":
+      return request.addonConfigDir ?? ADDON_CONFIG_DIR;
+    case "file":
+      return dirname(source.file);
+    case "embedded":
+      return process.cwd();
+  }
 }
 
 async function pickSource(request: LoadOptionsRequest): Promise<OptionsSource> {

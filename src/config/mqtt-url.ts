@@ -5,7 +5,7 @@
 import type { MqttBroker } from "./options.js";
 import type { ConfigProblem } from "./problems.js";
 import { redactUrl } from "./redact.js";
-import { Secret } from "./secret.js";
+import { Secret } from "../util/secret.js";
 
 /** IANA-registered MQTT ports (1883 plain, 8883 over TLS). */
 const DEFAULT_PORTS = { "mqtt:": 1883, "mqtts:": 8883 } as const;

@@ -4,7 +4,7 @@
  * and compares — and adds what the Supervisor's schema language cannot say: defaults for a plain
  * program, and rules between options (if/then, dependencies).
  *
- * Annotations used by the error formatter (errors.ts):
+ * Annotations used by the error formatter (ajv-messages.ts):
  * - `x-expected`: the human phrase for what a pattern accepts;
  * - `writeOnly: true`: a secret (`password` in config.yaml), whose value is never echoed.
  */
@@ -18,6 +18,7 @@ import {
   PROTOCOLS,
   SERIAL_FORMATS,
 } from "./choices.js";
+import { analyticsOptionsSchema, homeAssistantOptionsSchema, tariffOptionsSchema } from "./tariff-schema.js";
 
 /**
  * A host name, dotted IPv4 address or bare IPv6 address; rejects "mqtt://…" and "host:port" mistakes,
@@ -141,5 +142,8 @@ export const OPTIONS_SCHEMA = {
     // A date rather than a switch: the reset happens once per new date (service/guard-reset.ts), so an
     // option left set cannot wipe the guard's protection again at every restart.
     reset_integrity_guard: { type: "string", pattern: DATE_PATTERN, "x-expected": DATE_EXPECTED },
+    tariff: tariffOptionsSchema,
+    analytics: analyticsOptionsSchema,
+    homeassistant: homeAssistantOptionsSchema,
   },
 } as const;

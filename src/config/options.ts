@@ -2,9 +2,12 @@
  * Validated options as the rest of the program reads them: camelCase, discriminated where a choice
  * decides which other settings exist, secrets wrapped so they cannot be printed by accident.
  */
+import type { Tariff } from "../analytics/cost/types.js";
+import type { HomeAssistantTarget } from "../homeassistant/target.js";
+import type { AnalyticsOptions } from "../insights/settings.js";
 import type { LogLevel } from "../logging/logger.js";
 import type { LayoutName, Protocol, SerialFormatChoice } from "./choices.js";
-import type { Secret } from "./secret.js";
+import type { Secret } from "../util/secret.js";
 
 /** A fixed speed in baud, or "auto": try the speeds the chosen protocol is known to use. */
 export type BaudRate = "auto" | number;
@@ -86,4 +89,11 @@ export interface E450Options {
    * (service/guard-reset.ts).
    */
   readonly resetIntegrityGuard?: string;
+  /**
+   * The tariff for the cost entities; null: no cost entities. A dynamic price names its Home
+   * Assistant entity (PriceEntity), resolved at run time.
+   */
+  readonly tariff: Tariff | null;
+  readonly analytics: AnalyticsOptions;
+  readonly homeAssistant: HomeAssistantTarget;
 }

@@ -8,7 +8,7 @@
  * 3. a Redactor also masks known secret values wherever they appear in free text, e.g. a key that a
  *    library echoed inside an error message.
  */
-import { REDACTED, Secret } from "./secret.js";
+import { REDACTED, Secret } from "../util/secret.js";
 
 export { REDACTED };
 

@@ -2,8 +2,11 @@
  * RawOptions (config.yaml's names, already valid) → E450Options: pure and total, so every check
  * that can fail lives in validate.ts and rules.ts, and this step cannot refuse a valid document.
  */
+import type { Tariff } from "../analytics/cost/types.js";
 import { formatObis, parseObis } from "../obis/obis.js";
 import { resolveLayoutName } from "./choices.js";
+import type { HomeAssistantTarget } from "../homeassistant/target.js";
+import type { AnalyticsOptions } from "../insights/settings.js";
 import type {
   BaudRate,
   E450Options,
@@ -13,8 +16,9 @@ import type {
   OptionsSource,
   TlsSettings,
 } from "./options.js";
-import type { RawMeterOptions, RawMqttOptions, RawOptions } from "./raw-options.js";
-import { Secret } from "./secret.js";
+import type { RawAnalyticsOptions, RawMeterOptions, RawMqttOptions, RawOptions } from "./raw-options.js";
+import { Secret } from "../util/secret.js";
+import { tariffFromOptions } from "./tariff-from-options.js";
 
 export interface ResolveContext {
   readonly source: OptionsSource;
@@ -22,6 +26,12 @@ export interface ResolveContext {
   readonly dataDir: string;
   /** The broker from --mqtt, which replaces host, port, TLS and credentials of the mqtt group. */
   readonly mqttOverride?: MqttBroker;
+  /** The zone of a tariff that names none: the host's (time/zoned.ts hostTimeZone). */
+  readonly hostTimeZone: string;
+  /** The tariff read from `tariff.file`, which replaces the other tariff options. */
+  readonly tariffFromFile?: Tariff;
+  /** The Home Assistant token, from homeassistant.token or read from homeassistant.token_file. */
+  readonly homeAssistantToken?: Secret<string>;
 }
 
 export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Options {
@@ -49,7 +59,30 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
     logLevel: raw.log_level,
     dataDir: context.dataDir,
     ...(raw.reset_integrity_guard === undefined ? {} : { resetIntegrityGuard: raw.reset_integrity_guard }),
+    tariff: context.tariffFromFile ?? tariffFromOptions(raw.tariff, context.hostTimeZone),
+    analytics: resolveAnalytics(raw.analytics),
+    homeAssistant: resolveHomeAssistant(raw, context),
   };
+}
+
+function resolveAnalytics(analytics: RawAnalyticsOptions): AnalyticsOptions {
+  return {
+    forecast: analytics.forecast,
+    anomalies: analytics.anomalies,
+    anomalySensitivity: analytics.anomaly_sensitivity,
+    sampleRetentionDays: analytics.sample_retention_days,
+  };
+}
+
+/** Like the broker: a URL set here wins; inside the add-on the Supervisor's proxy needs nothing. */
+function resolveHomeAssistant(raw: RawOptions, context: ResolveContext): HomeAssistantTarget {
+  const url = raw.homeassistant.url;
+  const token =
+    context.homeAssistantToken ??
+    (raw.homeassistant.token === undefined ? undefined : new Secret(raw.homeassistant.token));
+  // The rules guarantee a token with every URL; the check only satisfies the types.
+  if (url !== undefined && token !== undefined) return { kind: "url", url: url.replace(/\/+$/, ""), token };
+  return context.source.kind === "addon" ? { kind: "supervisor" } : { kind: "none" };
 }
 
 function resolveConnection(meter: RawMeterOptions): MeterConnection {

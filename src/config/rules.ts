@@ -3,6 +3,7 @@
  * at values of the right shape, and adds its own problems, so the user still sees everything at once.
  */
 import { formatObis, parseObis } from "../obis/obis.js";
+import { isRealDate } from "./calendar-values.js";
 import type { ConfigProblem } from "./problems.js";
 
 export function checkScalerOverrides(document: unknown): ConfigProblem[] {
@@ -39,19 +40,14 @@ export function checkScalerOverrides(document: unknown): ConfigProblem[] {
 }
 
 /** The pattern admits 2026-02-30; a date that no calendar has is a typo worth naming. */
+export function checkDate(path: string, value: unknown): ConfigProblem[] {
+  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || isRealDate(value)) return [];
+  return [{ path, message: `expected a date that exists, written YYYY-MM-DD, got "${value}"` }];
+}
+
 export function checkResetDate(document: unknown): ConfigProblem[] {
-  const value = (document as { reset_integrity_guard?: unknown } | null)?.reset_integrity_guard;
-  if (typeof value !== "string") return [];
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (match === null) return [];
-  const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day)
-    return [];
-  return [
-    {
-      path: "reset_integrity_guard",
-      message: `expected a date that exists, written YYYY-MM-DD, got ${JSON.stringify(value)}`,
-    },
-  ];
+  return checkDate(
+    "reset_integrity_guard",
+    (document as { reset_integrity_guard?: unknown } | null)?.reset_integrity_guard,
+  );
 }

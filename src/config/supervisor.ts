@@ -7,7 +7,7 @@
  */
 import type { MqttBroker, MqttTarget, TlsSettings } from "./options.js";
 import { redactText } from "./redact.js";
-import { Secret } from "./secret.js";
+import { Secret } from "../util/secret.js";
 
 const SUPERVISOR_URL = "http://supervisor";
 

@@ -10,6 +10,7 @@ import { OPTIONS_SCHEMA } from "./options-schema.js";
 import type { ConfigProblem } from "./problems.js";
 import type { RawOptions } from "./raw-options.js";
 import { checkResetDate, checkScalerOverrides } from "./rules.js";
+import { checkHomeAssistantOptions, checkTariffOptions } from "./tariff-rules.js";
 
 const ajv = new Ajv({
   allErrors: true,
@@ -45,7 +46,12 @@ export function validateOptions(document: unknown): ValidationResult {
       problems.push(problem);
     }
   }
-  problems.push(...checkScalerOverrides(data), ...checkResetDate(data));
+  problems.push(
+    ...checkScalerOverrides(data),
+    ...checkResetDate(data),
+    ...checkTariffOptions(data),
+    ...checkHomeAssistantOptions(data),
+  );
   if (valid && problems.length === 0) return { ok: true, options: data as RawOptions };
   return { ok: false, problems };
 }

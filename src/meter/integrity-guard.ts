@@ -17,8 +17,11 @@
  *   reading after it.
  * - A zero total is never published. While a register has never been non-zero (export without PV,
  *   unused tariffs) that is normal and neither counted nor warned about.
- * - Time is the receive time passed in, not the meter clock: the clock may be absent, and after a
- *   restart the elapsed time correctly includes the downtime during which energy was consumed.
+ * - Time is the receive time passed in: the clock may be absent, and after a restart the elapsed time
+ *   correctly includes the downtime during which energy was consumed. Where both readings carry a
+ *   meter clock that ran further (a replay, a fast simulator), the meter's elapsed time bounds the
+ *   increase instead: that is the time the meter counted in. A corrupt total still fails, unless its
+ *   clock jumped by as much as its energy did.
  * - Unless the host clock is behind the last good reading (corrected after an NTP failure, a Raspberry
  *   Pi without a real-time clock booting with an old time, a restored backup): the elapsed time is then
  *   unknown, not zero — taken as zero it would hold every real increase until the wall clock caught up,
@@ -252,12 +255,17 @@ export class IntegrityGuard {
   }
 
   /**
-   * The time since `reference` on the host clock; when the host clock is behind it (by more than the
-   * jitter allowance), on the meter's clock; null when neither can tell.
+   * The time since `reference`: the longer of the host's and the meter's clocks; when the host clock
+   * is behind it (by more than the jitter allowance), the meter's; null when neither can tell.
    */
   private elapsedMs(reference: GoodTotal, arrival: Arrival): number | null {
     const hostElapsedMs = arrival.at - reference.at;
-    if (hostElapsedMs >= -this.timingSlackMs) return Math.max(0, hostElapsedMs);
+    if (hostElapsedMs >= -this.timingSlackMs) {
+      // A meter whose clock ran further than the host's (a replay, the fast simulator, which the
+      // analytics attribute by the meter clock too) can have counted that much energy.
+      const meterElapsedMs = meterClockElapsedMs(reference.meterTime, arrival.meterTime) ?? 0;
+      return Math.max(0, hostElapsedMs, meterElapsedMs);
+    }
     this.reportClockBehind(arrival, reference);
     return meterClockElapsedMs(reference.meterTime, arrival.meterTime);
   }

@@ -1,6 +1,14 @@
 /** Calendar rules of a tariff: which version applies, which time-of-use rate, which price. */
 import type { ZonedCalendar } from "../../time/zoned.js";
-import type { EnergyPrice, PriceSeries, Tariff, TariffVersion, TimeWindow } from "./types.js";
+import type {
+  EnergyPrice,
+  PriceEntity,
+  PriceLookup,
+  PriceSeries,
+  Tariff,
+  TariffVersion,
+  TimeWindow,
+} from "./types.js";
 
 export interface ResolvedVersion {
   readonly fromMs: number;
@@ -60,7 +68,8 @@ export function priceAt(
   }
 }
 
-function seriesPrice(series: PriceSeries, ms: number): number {
+function seriesPrice(series: PriceSeries | PriceLookup | PriceEntity, ms: number): number {
+  if ("kind" in series) return series.kind === "lookup" ? series.priceAt(ms) : Number.NaN;
   const index = Math.floor((ms - series.startMs) / (series.stepMinutes * 60_000));
   return index >= 0 && index < series.pricesPerKwh.length ? series.pricesPerKwh[index]! : Number.NaN;
 }

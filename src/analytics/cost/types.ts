@@ -26,6 +26,25 @@ export interface PriceSeries {
   readonly pricesPerKwh: readonly number[];
 }
 
+/**
+ * Prices looked up by instant, for a series that keeps growing while the program runs (a live
+ * feed from Home Assistant fills in tomorrow's prices in the afternoon). NaN: no price known.
+ */
+export interface PriceLookup {
+  readonly kind: "lookup";
+  priceAt(ms: number): number;
+}
+
+/**
+ * A price series that a Home Assistant entity supplies (Nord Pool, ENTSO-e, Tibber, EPEX Spot):
+ * configuration names the entity, and the live add-on replaces this with the entity's prices as
+ * they arrive (`PriceLookup`). Until then every instant is unpriced, never free.
+ */
+export interface PriceEntity {
+  readonly kind: "entity";
+  readonly entityId: string;
+}
+
 export type EnergyPrice =
   | { readonly kind: "fixed"; readonly pricePerKwh: number }
   | {
@@ -36,7 +55,7 @@ export type EnergyPrice =
     }
   | {
       readonly kind: "dynamic";
-      readonly series: PriceSeries;
+      readonly series: PriceSeries | PriceLookup | PriceEntity;
       /** Supplier margin added to the market price. */
       readonly markupPerKwh: number;
     };

@@ -3,10 +3,14 @@
  * (a few MB) to parse in one pass over a string; nothing here touches the file system.
  */
 
+export type Delimiter = "," | ";" | "\t";
+
 export interface CsvTable {
-  /** The header row, or null when the first row already holds data. */
+  /** The row just before the first data row, or null when the file starts with data. */
   readonly header: readonly string[] | null;
+  /** The first data row and every row after it. */
   readonly rows: readonly (readonly string[])[];
+  readonly delimiter: Delimiter;
 }
 
 export function parseCsvRows(text: string, delimiter = ","): string[][] {
@@ -43,21 +47,39 @@ export function parseCsvRows(text: string, delimiter = ","): string[][] {
   return rows;
 }
 
-/** Semicolon-separated exports (common in NL/DE locales) are detected from the first line. */
-function detectDelimiter(text: string): "," | ";" | "\t" {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const counts = { ",": 0, ";": 0, "\t": 0 } as Record<"," | ";" | "\t", number>;
+/** Semicolon-separated exports (common in NL/DE/AT locales) are detected from the first line. */
+function detectDelimiter(firstLine: string): Delimiter {
+  const counts = { ",": 0, ";": 0, "\t": 0 } as Record<Delimiter, number>;
   for (const ch of firstLine) if (ch === "," || ch === ";" || ch === "\t") counts[ch]++;
   if (counts[";"] > counts[","] && counts[";"] >= counts["\t"]) return ";";
   if (counts["\t"] > counts[","]) return "\t";
   return ",";
 }
 
-/** Splits off a header row: the first row is a header when its first field is not a timestamp. */
-export function parseCsvTable(text: string, isTimestamp: (field: string) => boolean): CsvTable {
-  const rows = parseCsvRows(text, detectDelimiter(text));
-  const first = rows[0];
-  if (first === undefined) return { header: null, rows: [] };
-  const hasHeader = !isTimestamp((first[0] ?? "").trim());
-  return hasHeader ? { header: first.map((h) => h.trim()), rows: rows.slice(1) } : { header: null, rows };
+/** Excel's `sep=;` first line names the delimiter (Energienetze Steiermark's exports start with it). */
+const SEP_LINE = /^\uFEFF?sep=([,;\t])[ \t]*$/i;
+
+/**
+ * Splits a file into header and data rows. The first row `isDataRow` accepts starts the data; the row
+ * before it is the header; rows before the header (a title, account details, `sep=;`) are dropped.
+ * Without any data row the first row is taken as the header and the rest as rows the caller cannot
+ * read, so it can say which of the two is missing.
+ */
+export function parseCsvTable(text: string, isDataRow: (row: readonly string[]) => boolean): CsvTable {
+  const lineEnd = text.search(/\r?\n|$/);
+  const firstLine = text.slice(0, lineEnd);
+  const sep = SEP_LINE.exec(firstLine);
+  const delimiter = sep ? (sep[1] as Delimiter) : detectDelimiter(firstLine);
+  const rows = parseCsvRows(sep ? text.slice(lineEnd).replace(/^\r?\n/, "") : text, delimiter);
+  const first = rows.findIndex(isDataRow);
+  if (first === -1) {
+    const header = rows[0];
+    return { header: header ? trimAll(header) : null, rows: rows.slice(1), delimiter };
+  }
+  const header = rows[first - 1];
+  return { header: header ? trimAll(header) : null, rows: rows.slice(first), delimiter };
+}
+
+function trimAll(row: readonly string[]): string[] {
+  return row.map((field) => field.trim());
 }

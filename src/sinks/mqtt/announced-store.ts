@@ -5,7 +5,7 @@
 import { readFileSync, renameSync } from "node:fs";
 import type { Logger } from "../../logging/logger.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import type { SensorComponent } from "./discovery.js";
+import type { EntityComponent } from "./discovery.js";
 
 export interface AnnouncedDevice {
   /** Discovery config topic. */
@@ -16,7 +16,7 @@ export interface AnnouncedDevice {
    * Component id → its config as announced: kept in full so that a component not (yet) seen in this
    * run stays in the device's retained config until it is declared stale.
    */
-  readonly components: Readonly<Record<string, SensorComponent>>;
+  readonly components: Readonly<Record<string, EntityComponent>>;
 }
 
 export interface AnnouncedStore {

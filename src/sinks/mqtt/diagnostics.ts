@@ -12,6 +12,7 @@ const LINK_STATUSES = ["connecting", "connected", "disconnected"] as const;
 export type LinkStatus = (typeof LINK_STATUSES)[number];
 
 const counter = (id: string, name: string, icon: string): SensorEntity => ({
+  platform: "sensor",
   id,
   name,
   stateClass: "total_increasing",
@@ -28,6 +29,7 @@ const counter = (id: string, name: string, icon: string): SensorEntity => ({
  */
 export const BRIDGE_ENTITIES: readonly SensorEntity[] = [
   {
+    platform: "sensor",
     id: "link_status",
     name: "Link status",
     deviceClass: "enum",
@@ -45,7 +47,14 @@ export const BRIDGE_ENTITIES: readonly SensorEntity[] = [
     ...counter("state_write_failures", "State write failures", "mdi:content-save-alert-outline"),
     hasAttributes: true,
   },
-  { id: "last_frame", name: "Last frame", deviceClass: "timestamp", diagnostic: true, cadence: "fast" },
+  {
+    platform: "sensor",
+    id: "last_frame",
+    name: "Last frame",
+    deviceClass: "timestamp",
+    diagnostic: true,
+    cadence: "fast",
+  },
 ];
 
 export interface DiagnosticStates {

@@ -14,12 +14,12 @@
  * - `device` with identifiers, and `origin` with a name, are required in device discovery;
  * - `unique_id` on every component; `default_entity_id` with the domain (object_id is gone since 2026.4);
  * - `name` short and relative to the device (all MQTT entities have has_entity_name);
- * - a component removed from a device is announced once as `{"platform": "sensor"}` only, which makes
- *   HA remove that entity; it is then left out.
+ * - a component removed from a device is announced once as `{"platform": <its platform>}` only, which
+ *   makes HA remove that entity; it is then left out.
  */
 import type { MeterIdentity } from "../../model/meter-identity.js";
 import { toTopicSafeKey } from "../../meter/meter-identity.js";
-import type { SensorEntity } from "./entity.js";
+import { type Entity, PAYLOAD_OFF, PAYLOAD_ON, type Platform, type SensorEntity } from "./entity.js";
 import type { Topics } from "./topics.js";
 
 interface Origin {
@@ -42,25 +42,48 @@ interface AvailabilityItem {
   readonly topic: string;
 }
 
-export interface SensorComponent {
-  readonly platform: "sensor";
+interface ComponentBase {
   readonly unique_id: string;
   readonly default_entity_id: string;
   readonly name: string;
   readonly state_topic: string;
-  readonly device_class?: string;
-  readonly state_class?: string;
-  readonly unit_of_measurement?: string;
-  readonly suggested_display_precision?: number;
   readonly entity_category?: "diagnostic";
-  readonly options?: readonly string[];
   readonly json_attributes_topic?: string;
   readonly icon?: string;
 }
 
-/** Announces the removal of a component (HA docs, device discovery: "remove a component"). */
-interface RemovedComponent {
+export interface SensorComponent extends ComponentBase {
   readonly platform: "sensor";
+  readonly device_class?: string;
+  readonly state_class?: string;
+  readonly unit_of_measurement?: string;
+  readonly suggested_display_precision?: number;
+  readonly options?: readonly string[];
+  readonly value_template?: string;
+  readonly last_reset_value_template?: string;
+}
+
+interface BinarySensorComponent extends ComponentBase {
+  readonly platform: "binary_sensor";
+  readonly device_class: string;
+  readonly payload_on: string;
+  readonly payload_off: string;
+}
+
+interface EventComponent extends ComponentBase {
+  readonly platform: "event";
+  readonly event_types: readonly string[];
+}
+
+export type EntityComponent = SensorComponent | BinarySensorComponent | EventComponent;
+
+/**
+ * Announces the removal of a component (HA docs, device discovery: "remove a component"). HA keys a
+ * discovered component by (platform, id) (mqtt/discovery.py `discovery_hash`), so the platform must
+ * be the removed component's own: `{"platform": "sensor"}` would not remove a binary_sensor.
+ */
+interface RemovedComponent {
+  readonly platform: Platform;
 }
 
 interface DevicePayload {
@@ -69,7 +92,7 @@ interface DevicePayload {
   readonly availability: readonly AvailabilityItem[];
   readonly availability_mode?: "all";
   readonly qos: 1;
-  readonly components: Readonly<Record<string, SensorComponent | RemovedComponent>>;
+  readonly components: Readonly<Record<string, EntityComponent | RemovedComponent>>;
 }
 
 export interface DiscoveryMessage {
@@ -93,46 +116,71 @@ export function bridgeObjectId(baseTopic: string): string {
   return `${ENTITY_PREFIX}_bridge_${toTopicSafeKey(baseTopic) || "e450"}`;
 }
 
-function component(
-  entity: SensorEntity,
-  uniquePrefix: string,
-  stateTopic: string,
-  attributesTopic: string | undefined,
-): SensorComponent {
+/** Where an entity's state and attributes go. */
+interface EntityTopics {
+  readonly state: string;
+  readonly attributes: string;
+}
+
+function sensorOptions(entity: SensorEntity): Omit<SensorComponent, keyof ComponentBase | "platform"> {
   return {
-    platform: "sensor",
-    unique_id: `${uniquePrefix}_${entity.id}`,
-    // The entity id HA suggests; a second meter gets "_2" from HA's registry.
-    default_entity_id: `sensor.${ENTITY_PREFIX}_${entity.id}`,
-    name: entity.name,
-    state_topic: stateTopic,
     ...(entity.deviceClass ? { device_class: entity.deviceClass } : {}),
     ...(entity.stateClass ? { state_class: entity.stateClass } : {}),
     ...(entity.unit ? { unit_of_measurement: entity.unit } : {}),
     ...(entity.displayPrecision !== undefined
       ? { suggested_display_precision: entity.displayPrecision }
       : {}),
-    ...(entity.diagnostic ? { entity_category: "diagnostic" as const } : {}),
     ...(entity.options ? { options: entity.options } : {}),
-    ...(attributesTopic ? { json_attributes_topic: attributesTopic } : {}),
+    ...(entity.resets
+      ? {
+          value_template: "{{ value_json.value }}",
+          last_reset_value_template: "{{ value_json.last_reset }}",
+        }
+      : {}),
+  };
+}
+
+function component(entity: Entity, uniquePrefix: string, topics: EntityTopics): EntityComponent {
+  const base: ComponentBase = {
+    unique_id: `${uniquePrefix}_${entity.id}`,
+    // The entity id HA suggests; a second meter gets "_2" from HA's registry.
+    default_entity_id: `${entity.platform}.${ENTITY_PREFIX}_${entity.id}`,
+    name: entity.name,
+    state_topic: topics.state,
+    ...(entity.diagnostic ? { entity_category: "diagnostic" as const } : {}),
+    ...(entity.hasAttributes ? { json_attributes_topic: topics.attributes } : {}),
     ...(entity.icon ? { icon: entity.icon } : {}),
   };
+  switch (entity.platform) {
+    case "sensor":
+      return { platform: "sensor", ...base, ...sensorOptions(entity) };
+    case "binary_sensor":
+      return {
+        platform: "binary_sensor",
+        ...base,
+        device_class: entity.deviceClass,
+        payload_on: PAYLOAD_ON,
+        payload_off: PAYLOAD_OFF,
+      };
+    case "event":
+      return { platform: "event", ...base, event_types: entity.eventTypes };
+  }
 }
 
 /** Components besides the current entities. */
 export interface DeviceExtras {
   /** Announced before and not seen again yet: kept as they were until declared stale. */
-  readonly carried?: Readonly<Record<string, SensorComponent>>;
-  /** To be removed: sent as `{"platform": "sensor"}` once. */
-  readonly removed?: readonly string[];
+  readonly carried?: Readonly<Record<string, EntityComponent>>;
+  /** To be removed, by id with the platform it had: sent as `{"platform": …}` once. */
+  readonly removed?: Readonly<Record<string, Platform>>;
 }
 
 function withExtras(
-  components: Record<string, SensorComponent | RemovedComponent>,
+  components: Record<string, EntityComponent | RemovedComponent>,
   extras: DeviceExtras,
-): Record<string, SensorComponent | RemovedComponent> {
+): Record<string, EntityComponent | RemovedComponent> {
   for (const [id, carried] of Object.entries(extras.carried ?? {})) components[id] ??= carried;
-  for (const id of extras.removed ?? []) components[id] ??= { platform: "sensor" };
+  for (const [id, platform] of Object.entries(extras.removed ?? {})) components[id] ??= { platform };
   return components;
 }
 
@@ -157,21 +205,19 @@ function deviceMessage(
  */
 export function meterDiscovery(
   identity: MeterIdentity,
-  entities: readonly SensorEntity[],
+  entities: readonly Entity[],
   context: DiscoveryContext,
   extras: DeviceExtras = {},
 ): DiscoveryMessage {
   const { topics, origin } = context;
   const objectId = meterObjectId(identity.key);
   const serial = identity.serialNumber ?? identity.logicalDeviceName;
-  const components: Record<string, SensorComponent | RemovedComponent> = {};
+  const components: Record<string, EntityComponent | RemovedComponent> = {};
   for (const entity of entities) {
-    components[entity.id] = component(
-      entity,
-      objectId,
-      topics.meterState(identity.key, entity.id),
-      undefined,
-    );
+    components[entity.id] = component(entity, objectId, {
+      state: topics.meterState(identity.key, entity.id),
+      attributes: topics.meterAttributes(identity.key, entity.id),
+    });
   }
   const device: DiscoveryDevice = {
     identifiers: [objectId],
@@ -204,10 +250,12 @@ export function bridgeDiscovery(
 ): DiscoveryMessage {
   const { topics, origin } = context;
   const objectId = bridgeObjectId(topics.baseTopic);
-  const components: Record<string, SensorComponent | RemovedComponent> = {};
+  const components: Record<string, EntityComponent | RemovedComponent> = {};
   for (const entity of entities) {
-    const attributes = entity.hasAttributes ? topics.bridgeAttributes(entity.id) : undefined;
-    components[entity.id] = component(entity, objectId, topics.bridgeState(entity.id), attributes);
+    components[entity.id] = component(entity, objectId, {
+      state: topics.bridgeState(entity.id),
+      attributes: topics.bridgeAttributes(entity.id),
+    });
   }
   const device: DiscoveryDevice = {
     identifiers: [objectId],

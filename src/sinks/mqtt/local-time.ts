@@ -42,3 +42,8 @@ export function localToOffsetIso(local: string, timeZone: string): string | null
   // formatIso gives whole seconds; keep the meter's fraction where it sent one.
   return millis === undefined ? iso : `${iso.slice(0, 19)}.${millis.padEnd(3, "0")}${iso.slice(19)}`;
 }
+
+/** An instant as ISO 8601 with the zone's offset then, e.g. "2026-03-29T03:00:00+02:00". */
+export function utcToOffsetIso(utcMs: number, timeZone: string): string {
+  return calendarFor(timeZone).formatIso(utcMs);
+}

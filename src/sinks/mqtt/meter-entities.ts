@@ -62,6 +62,7 @@ function convertEnergy(info: RegisterInfo, reading: Reading): Converted {
   if (!quantity || !isEnergyUnit(quantity.unit)) return { why: `not an energy value (${unit ?? "no unit"})` };
   const kilo = toKiloEnergy({ exact: quantity.exact, unit: quantity.unit });
   const entity: SensorEntity = {
+    platform: "sensor",
     id: info.key,
     name: info.name,
     // Apparent energy (VAh) has no HA device class; it stays a plain total in kVAh.
@@ -78,6 +79,7 @@ function convertMeasurement(info: RegisterInfo, reading: Reading): Converted {
   const number = numberOf(reading);
   if (!number) return { why: "not a number" };
   const base: SensorEntity = {
+    platform: "sensor",
     id: info.key,
     name: info.name,
     ...(info.deviceClass ? { deviceClass: info.deviceClass } : {}),
@@ -98,7 +100,14 @@ function convertClock(info: RegisterInfo, local: string, timeZone: string): Conv
   const iso = localToOffsetIso(local, timeZone);
   if (!iso) return { why: `not a local date-time: ${local}` };
   return {
-    entity: { id: info.key, name: info.name, deviceClass: "timestamp", diagnostic: true, cadence: "fast" },
+    entity: {
+      platform: "sensor",
+      id: info.key,
+      name: info.name,
+      deviceClass: "timestamp",
+      diagnostic: true,
+      cadence: "fast",
+    },
     payload: iso,
   };
 }
@@ -119,7 +128,13 @@ function convertText(info: RegisterInfo, reading: Reading): Converted {
   const payload = textPayload(reading);
   if (!payload) return { why: "empty" };
   return {
-    entity: { id: info.key, name: info.name, diagnostic: info.kind === "status", cadence: "on-change" },
+    entity: {
+      platform: "sensor",
+      id: info.key,
+      name: info.name,
+      diagnostic: info.kind === "status",
+      cadence: "on-change",
+    },
     payload,
   };
 }

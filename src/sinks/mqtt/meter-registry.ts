@@ -3,11 +3,11 @@
  * it), its entities so far, and whether the runtime last said it is online.
  */
 import type { MeterIdentity } from "../../model/meter-identity.js";
-import type { SensorEntity } from "./entity.js";
+import type { Entity } from "./entity.js";
 
 export interface MeterState {
   identity: MeterIdentity;
-  readonly entities: Map<string, SensorEntity>;
+  readonly entities: Map<string, Entity>;
   online: boolean;
 }
 
@@ -29,7 +29,7 @@ export class MeterRegistry {
   /** Takes what one snapshot says about its meter; `changed` when its discovery must go out again. */
   update(
     identity: MeterIdentity,
-    entities: readonly SensorEntity[],
+    entities: readonly Entity[],
   ): { meter: MeterState; changed: boolean; isNew: boolean } {
     const known = this.meters.get(identity.key);
     const meter = known ?? { identity, entities: new Map(), online: false };

@@ -2,8 +2,9 @@
  * The MQTT plugin: publishes the meters' events to Home Assistant with device-based discovery, one
  * retained state topic per entity, availability (the add-on's last will plus each meter's online
  * state as its runtime reports it), re-announcement on Home Assistant's birth message, removal of
- * stale entities and rate limiting of fast-changing values. This class holds the lifecycle and
- * routes events to the parts:
+ * stale entities and rate limiting of fast-changing values. The live analytics' cost, forecast and
+ * anomaly states become entities on the same meter device (cost-, forecast-, anomaly-entities.ts).
+ * This class holds the lifecycle and routes events to the parts:
  * meter-registry.ts (what each meter has shown), discovery-publisher.ts (configs), publish-gate.ts
  * (states), stale-entities.ts (what an earlier run left behind).
  *
@@ -16,11 +17,16 @@ import type { MeterBus, MeterDiagnostics, MeterEvents } from "../../bus/events.j
 import type { Plugin } from "../../bus/plugin.js";
 import type { Logger } from "../../logging/logger.js";
 import type { LinkState } from "../../model/link-state.js";
+import type { MeterIdentity } from "../../model/meter-identity.js";
 import { type AnnouncedStore, JsonFileAnnouncedStore } from "./announced-store.js";
+import { ANOMALY_EVENT_ID, anomalyEntities, anomalyEventPayloads } from "./anomaly-entities.js";
+import { costEntities } from "./cost-entities.js";
 import { BRIDGE_ENTITIES, diagnosticStates, type LinkStatus, linkStatusState } from "./diagnostics.js";
 import { DiscoveryPublisher } from "./discovery-publisher.js";
 import { EarlierRun } from "./earlier-run.js";
-import type { Cadence } from "./entity.js";
+import type { Announcement, Cadence } from "./entity.js";
+import { forecastEntities } from "./forecast-entities.js";
+import { utcToOffsetIso } from "./local-time.js";
 import { meterEntitiesOf } from "./meter-entities.js";
 import { MeterRegistry } from "./meter-registry.js";
 import type { ConnectionHandlers, OutgoingMessage } from "./mqtt-connection.js";
@@ -53,6 +59,12 @@ const LINK_STATUS: Readonly<Record<LinkState, LinkStatus>> = {
   down: "disconnected",
   stopped: "disconnected",
 };
+/**
+ * Event messages held while the broker is unreachable, sent on the next connect. Bounded: a long outage
+ * must not grow memory, and a flood of stale notifications helps nobody.
+ */
+const MAX_UNSENT_EVENTS = 20;
+
 /** With several connections, the bridge shows the worst of them. */
 const LINK_STATUS_RANK: Readonly<Record<LinkStatus, number>> = {
   connected: 0,
@@ -74,6 +86,10 @@ export class MqttSink implements Plugin {
   /** Per configured meter (connection): its latest counters and link status, summed for the bridge. */
   private readonly diagnostics = new Map<string, MeterDiagnostics>();
   private readonly links = new Map<string, LinkStatus>();
+  /** Per meter key: the tariff's currency from its latest cost state (the forecast's cost unit). */
+  private readonly currencies = new Map<string, string>();
+  /** Event payloads (never retained) that found the broker unreachable. */
+  private readonly unsentEvents: OutgoingMessage[] = [];
   private unsubscribe: (() => void)[] = [];
   /** Meters seen while the broker was unreachable, whose announcement is still to be logged. */
   private readonly awaitingAnnouncement = new Set<string>();
@@ -127,6 +143,9 @@ export class MqttSink implements Plugin {
       bus.on("availability", (event) => this.onAvailability(event)),
       bus.on("link", (event) => this.onLink(event)),
       bus.on("diagnostics", (event) => this.onDiagnostics(event)),
+      bus.on("cost", (event) => this.onCost(event)),
+      bus.on("forecast", (event) => this.onForecast(event)),
+      bus.on("anomalies", (event) => this.onAnomalies(event)),
     ];
     this.connection.start();
   }
@@ -153,6 +172,35 @@ export class MqttSink implements Plugin {
   private onSnapshot({ identity, snapshot, derived }: MeterEvents["snapshot"]): void {
     const { entities, states, skipped } = meterEntitiesOf(snapshot, derived, this.options.timeZone);
     for (const { obis, why } of skipped) this.logger.debug(`Not published: ${obis} (${why})`);
+    this.announceOnMeter(identity, { entities, states });
+    this.stale.snapshotArrived();
+  }
+
+  private onCost({ identity, state }: MeterEvents["cost"]): void {
+    this.currencies.set(identity.key, state.currency);
+    this.announceOnMeter(identity, costEntities(state, this.iso));
+  }
+
+  private onForecast({ identity, state }: MeterEvents["forecast"]): void {
+    const currency = this.currencies.get(identity.key) ?? null;
+    this.announceOnMeter(identity, forecastEntities(state, { currency, iso: this.iso }));
+  }
+
+  /**
+   * The anomaly entities' states, then one event per newly opened incident. Events go out once and
+   * are never retained (HA ignores retained events, mqtt/event.py), so neither a reconnect, nor HA's
+   * birth message, nor a restart of this add-on replays them.
+   */
+  private onAnomalies({ identity, state, fired }: MeterEvents["anomalies"]): void {
+    this.announceOnMeter(identity, anomalyEntities(state, this.iso));
+    const topic = this.topics.meterState(identity.key, ANOMALY_EVENT_ID);
+    for (const payload of anomalyEventPayloads(fired, this.iso)) this.sendEvent({ topic, payload });
+  }
+
+  private readonly iso = (utcMs: number): string => utcToOffsetIso(utcMs, this.options.timeZone);
+
+  /** Announces what is new on the meter's device, then offers the states (and attributes) to the gate. */
+  private announceOnMeter(identity: MeterIdentity, { entities, states }: Announcement): void {
     const { meter, changed, isNew } = this.meters.update(identity, entities);
     const announced = changed && this.discovery.publish(this.discovery.meterMessage(meter), false);
     if (changed) this.stale.save();
@@ -161,11 +209,22 @@ export class MqttSink implements Plugin {
       this.logger.info(`Meter ${identity.key} seen; will announce it when the broker is reachable`);
       this.awaitingAnnouncement.add(identity.key);
     }
+    const cadences = new Map<string, Cadence>();
+    for (const entity of entities) if (entity.platform !== "event") cadences.set(entity.id, entity.cadence);
     for (const state of states) {
-      const cadence = meter.entities.get(state.entityId)?.cadence ?? "fast";
+      const cadence = cadences.get(state.entityId) ?? "fast";
       this.gate.offer(this.topics.meterState(identity.key, state.entityId), state.payload, cadence);
+      if (state.attributes !== undefined) {
+        const topic = this.topics.meterAttributes(identity.key, state.entityId);
+        this.gate.offer(topic, state.attributes, cadence);
+      }
     }
-    this.stale.snapshotArrived();
+  }
+
+  private sendEvent(message: OutgoingMessage): void {
+    if (this.connection.publish(message.topic, message.payload, false)) return;
+    this.unsentEvents.push(message);
+    if (this.unsentEvents.length > MAX_UNSENT_EVENTS) this.unsentEvents.shift();
   }
 
   private onAvailability({ identity, online }: MeterEvents["availability"]): void {
@@ -207,6 +266,7 @@ export class MqttSink implements Plugin {
     this.connection.subscribe(this.topics.homeAssistantStatus);
     this.announceAll();
     this.stale.connected();
+    for (const message of this.unsentEvents.splice(0)) this.sendEvent(message);
   }
 
   private onMessage(topic: string, payload: string): void {

@@ -1,6 +1,6 @@
 /**
  * What the MQTT sink needs, as a plain typed object (the config loader maps the add-on options onto
- * it). Secrets arrive wrapped: anything with reveal(), such as config/secret.ts's Secret, so that a
+ * it). Secrets arrive wrapped: anything with reveal(), such as util/secret.ts's Secret, so that a
  * stray log of the options prints no password.
  */
 import { DEFAULT_MAX_MS } from "../../util/backoff.js";

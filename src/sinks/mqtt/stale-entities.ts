@@ -5,7 +5,7 @@
  * removed. Until then the earlier components ride along (earlier-run.ts).
  */
 import type { AnnouncedDevice, AnnouncedStore } from "./announced-store.js";
-import type { SensorComponent } from "./discovery.js";
+import type { EntityComponent } from "./discovery.js";
 import type { DiscoveryPublisher } from "./discovery-publisher.js";
 import type { EarlierRun } from "./earlier-run.js";
 import type { Logger } from "../../logging/logger.js";
@@ -25,7 +25,8 @@ export interface StaleEntitiesDependencies {
   readonly staleAfterMs: number;
 }
 
-function isSensorComponent(component: object): component is SensorComponent {
+/** A full component, not a removal stub (`{"platform": …}` only). */
+function isEntityComponent(component: object): component is EntityComponent {
   return "unique_id" in component;
 }
 
@@ -56,9 +57,9 @@ export class StaleEntities {
     const devices = new Map<string, AnnouncedDevice>();
     for (const device of this.deps.earlier.pending) devices.set(device.configTopic, device);
     for (const { message, meterKey } of this.deps.discovery.current()) {
-      const components: Record<string, SensorComponent> = {};
+      const components: Record<string, EntityComponent> = {};
       for (const [id, component] of Object.entries(message.payload.components)) {
-        if (isSensorComponent(component)) components[id] = component;
+        if (isEntityComponent(component)) components[id] = component;
       }
       devices.set(message.topic, { configTopic: message.topic, meterKey, components });
     }
@@ -72,8 +73,8 @@ export class StaleEntities {
   /**
    * Entities and devices of an earlier run that this run has not produced within `staleAfterMs` of its
    * first snapshot are removed: a device by an empty retained config (HA then removes all its
-   * components), a single component by announcing it once as `{"platform": "sensor"}` (HA docs,
-   * device discovery). Their retained states are cleared too.
+   * components), a single component by announcing it once as `{"platform": <its platform>}` (HA
+   * docs, device discovery). Their retained states and attributes are cleared too.
    */
   private removeStale(): void {
     const { connection, discovery, topics, logger } = this.deps;
@@ -90,33 +91,38 @@ export class StaleEntities {
       const now = current.get(device.configTopic);
       if (!now) {
         connection.publish(device.configTopic, "");
-        for (const component of Object.values(device.components)) this.clearState(component.state_topic);
+        for (const component of Object.values(device.components)) this.clearTopics(component);
         if (device.meterKey !== null) connection.publish(topics.meterStatus(device.meterKey), "");
         discovery.forget(device.configTopic);
         logger.info(`Removed the stale Home Assistant device ${device.configTopic}`);
         continue;
       }
-      const removed: string[] = [];
+      const removed: Record<string, EntityComponent["platform"]> = {};
       for (const [id, component] of Object.entries(device.components)) {
         const live = now.payload.components[id];
-        if (!live) removed.push(id);
-        if (!live || (isSensorComponent(live) && live.state_topic !== component.state_topic)) {
-          this.clearState(component.state_topic);
+        if (!live) removed[id] = component.platform;
+        if (!live || (isEntityComponent(live) && live.state_topic !== component.state_topic)) {
+          this.clearTopics(component);
         }
       }
-      if (removed.length === 0) continue;
+      const removedIds = Object.keys(removed);
+      if (removedIds.length === 0) continue;
       const stubbed = discovery.rebuild(device.configTopic, { removed });
       if (stubbed) discovery.publish(stubbed, true);
       const final = discovery.rebuild(device.configTopic, {});
       if (final) discovery.publish(final, true);
-      logger.info(`Removed stale entities from ${device.configTopic}: ${removed.join(", ")}`);
+      logger.info(`Removed stale entities from ${device.configTopic}: ${removedIds.join(", ")}`);
     }
     this.save();
   }
 
-  private clearState(topic: string): void {
-    this.deps.gate.forget(topic);
-    // An empty retained message deletes the retained state (MQTT 3.1.1 §3.3.1.3).
-    this.deps.connection.publish(topic, "");
+  private clearTopics(component: EntityComponent): void {
+    const topics = [component.state_topic];
+    if (component.json_attributes_topic) topics.push(component.json_attributes_topic);
+    for (const topic of topics) {
+      this.deps.gate.forget(topic);
+      // An empty retained message deletes the retained state (MQTT 3.1.1 §3.3.1.3).
+      this.deps.connection.publish(topic, "");
+    }
   }
 }

@@ -5,7 +5,9 @@
  *   <base>/bridge/<entity>             diagnostics of the link (frames, rejects, decryption failures)
  *   <base>/bridge/<entity>/attributes  JSON attributes (rejected frames by reason)
  *   <base>/meter/<meter>/status        per-meter availability: "offline" when pushes stop
- *   <base>/meter/<meter>/<entity>      one retained state per entity, plain value
+ *   <base>/meter/<meter>/<entity>      one state per entity, plain value (or JSON where HA needs
+ *                                      last_reset); retained, except an event entity's
+ *   <base>/meter/<meter>/<entity>/attributes  JSON attributes (forecast intervals, anomaly details)
  *   <prefix>/device/<object>/config    device-based discovery (HA ≥ 2024.11)
  *   <prefix>/status                    Home Assistant's birth/will ("online"/"offline")
  *
@@ -39,6 +41,10 @@ export class Topics {
 
   meterState(meterKey: string, entityId: string): string {
     return `${this.baseTopic}/meter/${meterKey}/${entityId}`;
+  }
+
+  meterAttributes(meterKey: string, entityId: string): string {
+    return `${this.baseTopic}/meter/${meterKey}/${entityId}/attributes`;
   }
 
   /** object_id must match [a-zA-Z0-9_-]+ (HA mqtt/discovery.py TOPIC_MATCHER). */

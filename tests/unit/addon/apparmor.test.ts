@@ -117,6 +117,7 @@ describe("what the profile grants", () => {
     ["/opt/e450/dist/src/cli.js", "r"],
     ["/opt/e450/package.json", "r"],
     ["/opt/e450/node_modules/@serialport/bindings-cpp/build/Release/bindings.node", "mr"],
+    ["/opt/e450/node_modules/better-sqlite3/build/Release/better_sqlite3.node", "mr"],
     // the health check and its heartbeat
     ["/usr/bin/e450-healthcheck", "rix"],
     ["/run/e450/", "w"],
@@ -127,6 +128,13 @@ describe("what the profile grants", () => {
     ["/data/integrity-guard.json", "rw"],
     ["/data/.integrity-guard.json.123.tmp", "w"],
     ["/data/mqtt-announced.json", "rw"],
+    // the history store: SQLite with its write-ahead log and shared-memory index, locked
+    ["/data/history.sqlite", "rwk"],
+    ["/data/history.sqlite-wal", "rwk"],
+    ["/data/history.sqlite-shm", "rwk"],
+    // the add-on's config folder: the tariff file, read only
+    ["/config/", "r"],
+    ["/config/tariff.yaml", "r"],
     ["/tmp/.bashio/cache", "rw"],
     // serial devices, also through by-id; the port list
     ["/dev/ttyUSB0", "rwk"],
@@ -156,7 +164,10 @@ describe("what the profile grants", () => {
     ["/etc/passwd", "w"],
     ["/etc/shadow", "r"],
     ["/root/.ash_history", "r"],
-    ["/config/secrets.yaml", "r"],
+    // /config is the add-on's own folder (map: addon_config), read-only; Home Assistant's
+    // configuration and its secrets are not mapped at all.
+    ["/config/tariff.yaml", "w"],
+    ["/homeassistant/secrets.yaml", "r"],
     ["/share/anything", "r"],
     ["/dev/sda", "r"],
     ["/dev/mem", "r"],

@@ -17,9 +17,13 @@ describe("config.yaml", () => {
       init: false,
       uart: true,
       services: ["mqtt:need"],
+      // A dynamic tariff's prices come from a Home Assistant entity through the Supervisor's proxy.
+      homeassistant_api: true,
+      // The tariff file lives in the add-on's own config folder, read-only (the string form's default).
+      map: ["addon_config"],
     });
-    // No right the code does not use (developer docs, "App security"): nothing calls Home Assistant's API.
-    expect(config).not.toHaveProperty("homeassistant_api");
+    // No right the code does not use (developer docs, "App security").
+    expect(config).not.toHaveProperty("hassio_api");
     expect(config).not.toHaveProperty("watchdog");
     expect(config).not.toHaveProperty("image"); // built locally from the Dockerfile until images are published
     for (const key of ["name", "description", "url"]) expect(config[key]).toEqual(expect.any(String));
@@ -63,15 +67,38 @@ describe("config.yaml", () => {
     }
   });
 
-  it("keeps nesting within what the Supervisor validates: a group holds leaves, a list holds leaves or one group", () => {
-    for (const value of Object.values(config["schema"] as SchemaTree)) {
-      if (typeof value === "string") continue;
-      const inner = Array.isArray(value) ? value[0] : value;
-      if (typeof inner === "string") continue;
-      for (const leaf of Object.values(inner as SchemaTree)) expect(typeof leaf).toBe("string");
-    }
+  it("keeps nesting within what the Supervisor validates and the add-on UI renders", () => {
+    expect(nestingProblems(config["schema"] as SchemaTree)).toEqual([]);
+  });
+
+  it("would catch a list of lists and a list inside a list entry (the nesting check is not vacuous)", () => {
+    const bad = { a: { b: [{ days: ["int"] }] }, c: [["str"]] } as unknown as SchemaTree;
+    expect(nestingProblems(bad)).toEqual([
+      "a.b[].days: a list or group inside a list entry",
+      "c: a list of lists",
+    ]);
   });
 });
+
+/**
+ * supervisor/apps/validate.py SCHEMA_ELEMENT (since home-assistant/supervisor#6171, 2025.09.1):
+ * groups and lists nest freely, but a list never holds a list. The frontend renders a list entry as
+ * one row of fields (supervisor-app-config.ts, object selector), where a list of numbers becomes a
+ * single number box, so an entry holds leaves only.
+ */
+function nestingProblems(tree: SchemaTree, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([key, value]): string[] => {
+    const path = `${prefix}${key}`;
+    if (typeof value === "string") return [];
+    if (!Array.isArray(value)) return nestingProblems(value as SchemaTree, `${path}.`);
+    const [item] = value as readonly (string | SchemaTree | readonly unknown[])[];
+    if (Array.isArray(item)) return [`${path}: a list of lists`];
+    if (typeof item === "string" || item === undefined) return [];
+    return Object.entries(item as SchemaTree)
+      .filter(([, leaf]) => typeof leaf !== "string")
+      .map(([field]) => `${path}[].${field}: a list or group inside a list entry`);
+  });
+}
 
 describe("the linter port (so the checks above can fail)", () => {
   const valid = { name: "x", version: "1", slug: "x", description: "x", arch: ["amd64"] };

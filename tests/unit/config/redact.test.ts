@@ -9,7 +9,7 @@ import {
   redactUrl,
   redactValue,
 } from "../../../src/config/redact.js";
-import { Secret } from "../../../src/config/secret.js";
+import { Secret } from "../../../src/util/secret.js";
 
 describe("Secret", () => {
   const secret = new Secret("hunter2");

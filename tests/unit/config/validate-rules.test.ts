@@ -341,6 +341,14 @@ describe("validateOptions: one rule, one named problem", () => {
       offline_after_missed_pushes: 4,
       max_power_kw: 27.6,
       log_level: "debug",
+      tariff: {
+        currency: "CHF",
+        import_price: 0.24,
+        time_of_use: [{ name: "high", price: 0.31, weekdays: "mon-fri", hours: "06-12, 18-24" }],
+        capacity: { steps: [] },
+      },
+      analytics: { forecast: false, anomalies: true, anomaly_sensitivity: "high", sample_retention_days: 90 },
+      homeassistant: { url: "http://homeassistant.local:8123", token: "abcdef" },
     };
     expect(validateOptions(document)).toEqual({ ok: true, options: document });
   });

@@ -310,6 +310,20 @@ describe("IntegrityGuard when the host clock is behind the last good reading", (
     });
   });
 
+  it("lets a meter clock that ran ahead of the host's (a replay, the fast simulator) bound the increase", () => {
+    const guard = new IntegrityGuard(
+      { maxPowerKw: MAX_KW },
+      storedAt(T0, "2026-11-28T13:00:00"),
+      recordingLogger(),
+    );
+    // One second on the host, ten minutes on the meter: 17.25 kW × 10 min = 2875 Wh.
+    const plausible = check(guard, importAt(3800, "2026-11-28T13:10:00"), T0 + SECOND);
+    expect(publishedObis(plausible.snapshot)).toEqual(["1-1:1.8.0.255"]);
+    // A step beyond what the meter's own ten minutes allow is still a jump.
+    const tooMuch = check(guard, importAt(3800 + 5000, "2026-11-28T13:10:05"), T0 + 2 * SECOND);
+    expect(tooMuch.held.map((hold) => hold.reason)).toEqual(["jump"]);
+  });
+
   it("confirms a total with a second reading when the state lies months in the future and the meter has no clock", () => {
     const logger = recordingLogger();
     const guard = new IntegrityGuard({ maxPowerKw: MAX_KW }, storedAt(T0 + 120 * DAY), logger);

@@ -104,6 +104,11 @@ describe("e450 backtest", () => {
     [["--input", "x.csv", "--kind", "mean-w", "--inject-faults", "abc"], /--inject-faults/],
     [["--input", "x.csv", "--kind", "mean-w", "--format", "xml"], /--format/],
     [["--input", "x.csv", "--kind", "mean-w", "--bogus"], /bogus/],
+    [["--input", "x.csv", "--kind", "mean-w", "--timestamp-at", "middle"], /--timestamp-at/],
+    [
+      ["--input", "x.csv", "--kind", "cumulative-kwh", "--timestamp-at", "end"],
+      /--timestamp-at: end applies/,
+    ],
   ])("exits 2 on a usage error: %j", async (argv, message) => {
     const { err } = capture();
     expect(await main(argv)).toBe(2);
@@ -115,6 +120,29 @@ describe("e450 backtest", () => {
     expect(await main(["--input", t1, "--kind", "cumulative-kwh", "--column", "9"])).toBe(2);
     expect(await main(["--input", join(dir, "missing.csv"), "--kind", "cumulative-kwh"])).toBe(1);
     expect(err.join("")).toMatch(/no column "9"/);
+  });
+
+  it("reads a Netz NÖ export: end labels, day-first dates and decimal commas", async () => {
+    // The shape of Netz NÖ's Jahresverbrauch-YYYY.csv (DOCS.md, "Importing history from your grid
+    // operator's portal"): 70 days of quarter hours labelled by their end, 01.01.2024 00:15 first.
+    const rows = ["Messzeitpunkt;Verbrauch (kWh);Qualität;"];
+    const start = Date.UTC(2023, 11, 31, 23); // 01.01.2024 00:00 in Vienna
+    for (let q = 1; q <= 70 * 96; q++) {
+      const wall = new Date(start + q * 900_000 + 3_600_000); // CET all along: January to March 10
+      const pad = (n: number) => String(n).padStart(2, "0");
+      const label = `${pad(wall.getUTCDate())}.${pad(wall.getUTCMonth() + 1)}.${wall.getUTCFullYear()} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}`;
+      rows.push(`${label};${(0.1 + (q % 96) / 400).toFixed(6).replace(".", ",")};G;`);
+    }
+    const file = join(dir, "Jahresverbrauch-2024.csv");
+    writeFileSync(file, `${rows.join("\n")}\n`);
+    const { out } = capture();
+    const code = await main([
+      ...["--input", file, "--kind", "interval-kwh", "--column", "1"],
+      ...["--timestamp-at", "end", "--timezone", "Europe/Vienna", "--format", "json"],
+    ]);
+    expect(code).toBe(0);
+    const json = JSON.parse(out.join(""));
+    expect(json.series).toMatchObject({ stepMinutes: 15, start: "2024-01-01T00:00:00+01:00" });
   });
 
   it("answers --help with the usage and exit 0", async () => {

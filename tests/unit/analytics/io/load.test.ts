@@ -5,6 +5,7 @@ import { parseTimestamp } from "../../../../src/analytics/io/timestamps.js";
 import { ZonedCalendar } from "../../../../src/time/zoned.js";
 
 const amsterdam = new ZonedCalendar("Europe/Amsterdam");
+const vienna = new ZonedCalendar("Europe/Vienna");
 
 describe("parseTimestamp", () => {
   it("reads ISO with and without offset, Z and epoch seconds", () => {
@@ -96,5 +97,92 @@ describe("loadReadings", () => {
     const loaded = loadReadings([{ name: "f", text }], ["1", "2"], amsterdam);
     expect(Number.isNaN(loaded.readings[0]!.value)).toBe(true);
     expect(loaded.readings[1]!.value).toBe(3);
+  });
+});
+
+describe("day-first dates and separate time columns", () => {
+  it("reads dd.mm.yyyy with and without a time, and rejects dates that do not exist", () => {
+    const wallAt = (iso: string) => Date.parse(`${iso}Z`);
+    expect([parseTimestamp("26.03.2023 01:45"), parseTimestamp("1.5.2024 00:15:30")]).toEqual([
+      { kind: "wall", wallMs: wallAt("2023-03-26T01:45:00") },
+      { kind: "wall", wallMs: wallAt("2024-05-01T00:15:30") },
+    ]);
+    expect(parseTimestamp("09.04.2023")).toEqual({
+      kind: "wall",
+      wallMs: wallAt("2023-04-09T00:00:00"),
+      dateOnly: true,
+    });
+    expect(parseTimestamp("31.02.2024 00:00")).toBeNull();
+    expect(parseTimestamp("2024-02-30 00:00")).toBeNull();
+    expect(parseTimestamp("01.13.2024")).toBeNull();
+    expect(parseTimestamp("01.01.2024 00:60")).toBeNull();
+  });
+
+  it("joins a date column and the time column after it; a time alone is not a timestamp", () => {
+    const text = "Datum;Zeit von;Zeit bis;kWh\n09.04.2023;00:00;00:15;1\n09.04.2023;00:15;00:30;2\n";
+    const loaded = loadReadings([{ name: "f", text }], ["3"], vienna);
+    expect(loaded.readings).toEqual([
+      { timeMs: Date.parse("2023-04-08T22:00:00Z"), value: 1 },
+      { timeMs: Date.parse("2023-04-08T22:15:00Z"), value: 2 },
+    ]);
+    // Column 1 is the time now: it cannot also be a value column.
+    expect(() => loadReadings([{ name: "f", text }], ["1"], vienna)).toThrow(
+      'f: no column "1" (columns: Zeit bis, kWh)',
+    );
+    expect(parseTimestamp("00:15")).toBeNull();
+  });
+});
+
+describe("values", () => {
+  const load = (text: string) => loadReadings([{ name: "f", text }], [], amsterdam);
+
+  it("takes a decimal comma only where the separator is not the comma", () => {
+    const semicolon = load("t;v\n2024-01-01 00:00;0,25\n2024-01-01 00:15;-1,5\n2024-01-01 00:30;2.5\n");
+    expect(semicolon.readings.map((r) => r.value)).toEqual([0.25, -1.5, 2.5]);
+    expect(semicolon.warnings).toEqual([]);
+    const comma = load('t,v\n2024-01-01 00:00,"0,25"\n2024-01-01 00:15,1\n');
+    expect(comma.readings[0]!.value).toBeNaN();
+    expect(comma.warnings).toEqual(['f: 1 values that are not plain numbers (such as "0,25") read as gaps']);
+  });
+
+  it("never reads a thousands separator as a decimal one", () => {
+    const loaded = load(
+      "t;v\n2024-01-01 00:00;1.234,5\n2024-01-01 00:15;1,234.5\n2024-01-01 00:30;1'234\n2024-01-01 00:45;1.234\n",
+    );
+    expect(loaded.readings.map((r) => r.value)).toEqual([Number.NaN, Number.NaN, Number.NaN, 1.234]);
+    expect(loaded.warnings).toEqual([
+      'f: 3 values that are not plain numbers (such as "1.234,5") read as gaps',
+    ]);
+  });
+});
+
+describe("files that cannot be read", () => {
+  it("says that a file with only a header has no data rows", () => {
+    const attempt = () =>
+      loadReadings([{ name: "f.csv", text: "Messzeitpunkt;Verbrauch (kWh);\n" }], [], vienna);
+    expect(attempt).toThrow("f.csv: the file has a header row but no data rows");
+  });
+});
+
+describe("end labels", () => {
+  it("reads an end label at the first instant of the spring gap as the moment of the change", () => {
+    // A portal that adds 15 minutes to the wall-clock start labels the last quarter hour of winter time 02:00.
+    const text = "t,v\n2024-03-31 01:45,1\n2024-03-31 02:00,2\n2024-03-31 03:15,3\n2024-03-31 02:15,9\n";
+    const loaded = loadReadings([{ name: "f", text }], [], vienna, { column: 0, at: "end" });
+    expect(loaded.readings).toEqual([
+      { timeMs: Date.parse("2024-03-31T00:30:00Z"), value: 1 },
+      { timeMs: Date.parse("2024-03-31T00:45:00Z"), value: 2 },
+      { timeMs: Date.parse("2024-03-31T01:00:00Z"), value: 3 },
+    ]);
+    // 02:15 is inside the gap: no interval ends there.
+    expect(loaded.warnings).toEqual([
+      "f: 1 rows at local times that do not exist in Europe/Vienna (DST gap) skipped",
+    ]);
+  });
+
+  it("keeps start labels in the gap skipped, as before", () => {
+    const text = "t,v\n2024-03-31 01:45,1\n2024-03-31 02:00,2\n2024-03-31 03:00,3\n";
+    const loaded = loadReadings([{ name: "f", text }], [], vienna);
+    expect(loaded.readings.map((r) => r.value)).toEqual([1, 3]);
   });
 });

@@ -35,7 +35,9 @@ function meterMessage() {
 
 function sensor(id: string): SensorComponent {
   const component = meterMessage().payload.components[id];
-  if (!component || !("unique_id" in component)) throw new Error(`no sensor ${id}`);
+  if (!component || !("unique_id" in component) || component.platform !== "sensor") {
+    throw new Error(`no sensor ${id}`);
+  }
   return component;
 }
 
@@ -53,7 +55,7 @@ describe("device discovery payloads", () => {
   it("a payload removing a component is still valid and carries only the platform for it", () => {
     const { entities } = entitiesOf(E450_PUSH);
     const message = meterDiscovery(meterIdentityOf(E450_PUSH), entities, CONTEXT, {
-      removed: ["voltage_l9"],
+      removed: { voltage_l9: "sensor" },
     });
     expect(message.payload.components["voltage_l9"]).toEqual({ platform: "sensor" });
     expect(deviceDiscoveryProblems("homeassistant", message.topic, message.payload)).toEqual([]);

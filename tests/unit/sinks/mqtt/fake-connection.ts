@@ -3,10 +3,15 @@ import type { MqttSinkDependencies, SinkConnection } from "../../../../src/sinks
 import type { Logger } from "../../../../src/logging/logger.js";
 import type { MqttSinkOptions } from "../../../../src/sinks/mqtt/options.js";
 
+/** What the sink published, and whether the broker would keep it. */
+interface Published extends OutgoingMessage {
+  readonly retain: boolean;
+}
+
 /** Records what the sink publishes; connects synchronously on start(). */
 export class FakeConnection implements SinkConnection {
   connected = false;
-  published: OutgoingMessage[] = [];
+  published: Published[] = [];
   subscriptions: string[] = [];
   finalMessages: readonly OutgoingMessage[] | undefined;
   handlers: ConnectionHandlers | undefined;
@@ -16,9 +21,9 @@ export class FakeConnection implements SinkConnection {
     this.handlers?.connected();
   }
 
-  publish(topic: string, payload: string): boolean {
+  publish(topic: string, payload: string, retain = true): boolean {
     if (!this.connected) return false;
-    this.published.push({ topic, payload });
+    this.published.push({ topic, payload, retain });
     return true;
   }
 
@@ -31,9 +36,11 @@ export class FakeConnection implements SinkConnection {
     this.connected = false;
   }
 
-  /** Messages to topics matching `pattern`, oldest first. */
+  /** Messages to topics matching `pattern`, oldest first (topic and payload). */
   to(pattern: RegExp): OutgoingMessage[] {
-    return this.published.filter((message) => pattern.test(message.topic));
+    return this.published
+      .filter((message) => pattern.test(message.topic))
+      .map(({ topic, payload }) => ({ topic, payload }));
   }
 
   dependencies(): Pick<MqttSinkDependencies, "connect"> {

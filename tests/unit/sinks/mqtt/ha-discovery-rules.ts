@@ -52,26 +52,87 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function sensorProblems(id: string, config: Record<string, unknown>, seenUniqueIds: Set<string>): string[] {
+/**
+ * Binary sensor device classes: BinarySensorDeviceClass in homeassistant/components/binary_sensor/
+ * __init__.py (the MQTT binary_sensor validates device_class against it).
+ */
+const BINARY_SENSOR_DEVICE_CLASSES = new Set([
+  "battery",
+  "battery_charging",
+  "carbon_monoxide",
+  "cold",
+  "connectivity",
+  "door",
+  "garage_door",
+  "gas",
+  "heat",
+  "light",
+  "lock",
+  "moisture",
+  "motion",
+  "moving",
+  "occupancy",
+  "opening",
+  "plug",
+  "power",
+  "presence",
+  "problem",
+  "running",
+  "safety",
+  "smoke",
+  "sound",
+  "tamper",
+  "update",
+  "vibration",
+  "window",
+]);
+/** EventDeviceClass in homeassistant/components/event/__init__.py. */
+const EVENT_DEVICE_CLASSES = new Set(["button", "doorbell", "motion"]);
+/** Options only the sensor platform has (mqtt/sensor.py _PLATFORM_SCHEMA_BASE). */
+const SENSOR_ONLY_OPTIONS = [
+  "state_class",
+  "unit_of_measurement",
+  "suggested_display_precision",
+  "last_reset_value_template",
+  "options",
+];
+/** monetary has no unit list: its unit is an ISO 4217 code (sensor_device_classes.json units_note). */
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** Checks every component shares: identity, name, topics, category. */
+function commonProblems(
+  at: string,
+  platform: string,
+  config: Record<string, unknown>,
+  seenUniqueIds: Set<string>,
+): string[] {
   const problems: string[] = [];
-  const at = `components.${id}`;
-  for (const key of unknownKeys(config, ENTITY_KEYS)) problems.push(`${at}: unknown option ${key}`);
-  if (config["platform"] !== "sensor") problems.push(`${at}: platform must be "sensor"`);
-  if (Object.keys(config).length === 1) return problems; // {"platform": …} only: a removal
   if ("object_id" in config) problems.push(`${at}: object_id stopped working in HA 2026.4`);
   const uniqueId = config["unique_id"];
   if (typeof uniqueId !== "string" || uniqueId === "") problems.push(`${at}: unique_id missing`);
   else if (seenUniqueIds.has(uniqueId)) problems.push(`${at}: unique_id ${uniqueId} repeated`);
   else seenUniqueIds.add(uniqueId);
   const entityId = config["default_entity_id"];
-  if (typeof entityId !== "string" || !/^sensor\.[a-z0-9_]+$/.test(entityId)) {
-    problems.push(`${at}: default_entity_id must be sensor.<object id>, got ${String(entityId)}`);
+  if (typeof entityId !== "string" || !new RegExp(`^${platform}\\.[a-z0-9_]+$`).test(entityId)) {
+    problems.push(`${at}: default_entity_id must be ${platform}.<object id>, got ${String(entityId)}`);
   }
   if (typeof config["name"] !== "string" || config["name"] === "") problems.push(`${at}: name missing`);
-  const stateTopic = config["state_topic"];
-  if (typeof stateTopic !== "string" || stateTopic === "" || /[+#]/.test(stateTopic)) {
-    problems.push(`${at}: state_topic must be a topic without wildcards`);
+  for (const key of ["state_topic", "json_attributes_topic"]) {
+    const topic = config[key];
+    if (key === "json_attributes_topic" && topic === undefined) continue;
+    if (typeof topic !== "string" || topic === "" || /[+#]/.test(topic)) {
+      problems.push(`${at}: ${key} must be a topic without wildcards`);
+    }
   }
+  const category = config["entity_category"];
+  if (category !== undefined && category !== "diagnostic" && category !== "config") {
+    problems.push(`${at}: entity_category ${String(category)} unknown`);
+  }
+  return problems;
+}
+
+function sensorProblems(at: string, config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
   const deviceClass = config["device_class"];
   const stateClass = config["state_class"];
   const unit = config["unit_of_measurement"];
@@ -84,7 +145,11 @@ function sensorProblems(id: string, config: Record<string, unknown>, seenUniqueI
       problems.push(`${at}: device_class ${String(deviceClass)} unknown`);
     } else {
       const unitOrNull = unit === undefined ? null : unit;
-      if (rule.units === null) {
+      if (deviceClass === "monetary") {
+        if (typeof unit !== "string" || !CURRENCY_CODE.test(unit)) {
+          problems.push(`${at}: monetary needs an ISO 4217 currency code as unit, got ${String(unit)}`);
+        }
+      } else if (rule.units === null) {
         if (unit !== undefined) problems.push(`${at}: device_class ${String(deviceClass)} takes no unit`);
       } else if (!rule.units.includes(unitOrNull as string | null)) {
         problems.push(
@@ -103,10 +168,65 @@ function sensorProblems(id: string, config: Record<string, unknown>, seenUniqueI
   if (config["options"] !== undefined && deviceClass !== "enum") {
     problems.push(`${at}: options requires device_class enum`);
   }
-  const category = config["entity_category"];
-  if (category !== undefined && category !== "diagnostic" && category !== "config") {
-    problems.push(`${at}: entity_category ${String(category)} unknown`);
+  // mqtt/sensor.py validate_sensor_state_and_device_class_config rejects the discovery otherwise.
+  if (config["last_reset_value_template"] !== undefined && stateClass !== "total") {
+    problems.push(`${at}: last_reset_value_template needs state_class total`);
   }
+  return problems;
+}
+
+function binarySensorProblems(at: string, config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const deviceClass = config["device_class"];
+  if (deviceClass !== undefined && !BINARY_SENSOR_DEVICE_CLASSES.has(String(deviceClass))) {
+    problems.push(`${at}: binary_sensor device_class ${String(deviceClass)} unknown`);
+  }
+  for (const key of ["payload_on", "payload_off"]) {
+    if (key in config && typeof config[key] !== "string") problems.push(`${at}: ${key} must be a string`);
+  }
+  return problems;
+}
+
+function eventProblems(at: string, config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const types = config["event_types"];
+  // mqtt/event.py: event_types is required, a list of strings.
+  if (!Array.isArray(types) || types.length === 0 || !types.every((type) => typeof type === "string")) {
+    problems.push(`${at}: event_types must be a non-empty list of strings`);
+  }
+  const deviceClass = config["device_class"];
+  if (deviceClass !== undefined && !EVENT_DEVICE_CLASSES.has(String(deviceClass))) {
+    problems.push(`${at}: event device_class ${String(deviceClass)} unknown`);
+  }
+  return problems;
+}
+
+const PLATFORM_PROBLEMS: Readonly<Record<string, (at: string, config: Record<string, unknown>) => string[]>> =
+  {
+    sensor: sensorProblems,
+    binary_sensor: binarySensorProblems,
+    event: eventProblems,
+  };
+
+function componentProblems(
+  id: string,
+  config: Record<string, unknown>,
+  seenUniqueIds: Set<string>,
+): string[] {
+  const problems: string[] = [];
+  const at = `components.${id}`;
+  for (const key of unknownKeys(config, ENTITY_KEYS)) problems.push(`${at}: unknown option ${key}`);
+  const platform = String(config["platform"]);
+  const platformProblems = PLATFORM_PROBLEMS[platform];
+  if (!platformProblems) return [...problems, `${at}: platform ${platform} is not one e450 announces`];
+  if (Object.keys(config).length === 1) return problems; // {"platform": …} only: a removal
+  problems.push(...commonProblems(at, platform, config, seenUniqueIds));
+  if (platform !== "sensor") {
+    for (const key of SENSOR_ONLY_OPTIONS) {
+      if (key in config) problems.push(`${at}: ${key} is not a ${platform} option`);
+    }
+  }
+  problems.push(...platformProblems(at, config));
   return problems;
 }
 
@@ -166,7 +286,7 @@ export function deviceDiscoveryProblems(prefix: string, topic: string, payload: 
   for (const [id, config] of Object.entries(components)) {
     if (!new RegExp(`^${TOPIC_LEVEL}$`).test(id)) problems.push(`component id ${id} has illegal characters`);
     if (!isRecord(config)) problems.push(`components.${id} is not an object`);
-    else problems.push(...sensorProblems(id, config, uniqueIds));
+    else problems.push(...componentProblems(id, config, uniqueIds));
   }
   return problems;
 }

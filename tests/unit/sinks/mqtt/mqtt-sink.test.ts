@@ -48,8 +48,8 @@ describe("MqttSink", () => {
   it("announces the bridge on connect but the meter only after its first snapshot", () => {
     sink.start(meters.bus);
     expect(connection.published.slice(0, 2)).toEqual([
-      { topic: "e450/status", payload: "online" },
-      { topic: BRIDGE_CONFIG, payload: expect.any(String) },
+      { topic: "e450/status", payload: "online", retain: true },
+      { topic: BRIDGE_CONFIG, payload: expect.any(String), retain: true },
     ]);
     expect(connection.subscriptions).toEqual(["homeassistant/status"]);
     expect(connection.to(/e450_4c475a/)).toEqual([]);
