@@ -11,7 +11,8 @@
  * floor any Node program pays).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -180,6 +181,32 @@ async function sampleRss(
   }
 }
 
+/** The node flags the add-on starts the service with: the last line of its s6 run script. */
+function addonNodeFlags(): string[] {
+  const script = new URL("../../rootfs/etc/s6-overlay/s6-rc.d/e450/run", import.meta.url);
+  const command = readFileSync(fileURLToPath(script), "utf8").trim().split("\n").at(-1) ?? "";
+  const match = /^exec node ((?:--\S+ )*)\/opt\/e450\/dist\/src\/cli\.js run$/.exec(command);
+  if (!match) throw new Error(`unexpected command in the add-on's run script: ${command}`);
+  return match[1]!.trim().split(" ").filter(Boolean);
+}
+
+/** A Mosquitto broker on a free port, as the add-on always has one; null where none is installed. */
+async function startBroker(folder: string): Promise<{ url: string; stop(): void } | null> {
+  const binary = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].find((path) => existsSync(path));
+  if (!binary) return null;
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const config = join(folder, "mosquitto.conf");
+  writeFileSync(config, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const child = spawn(binary, ["-c", config], { stdio: "ignore" });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return { url: `mqtt://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+}
+
 async function benchRss(folder: string): Promise<void> {
   const dataDir = join(folder, "service");
   const store = HistoryStore.open(historyFile(dataDir), quiet);
@@ -188,17 +215,25 @@ async function benchRss(folder: string): Promise<void> {
   store.close();
   const config = join(folder, "e450.yaml");
   writeFileSync(config, "meter:\n  connection: virtual\ntariff:\n  currency: CHF\n  import_price: 0.30\n");
-  const bare = await sampleRss(["-e", "setInterval(() => {}, 1000)"], 5, 2, folder);
-  const service = await sampleRss([CLI, "run", "--config", config, "--data-dir", dataDir], 40, 20, folder);
-  const steady = median(service);
-  const floor = median(bare);
-  console.log(
-    "e450 run: virtual meter, fixed tariff, forecasts and anomalies, store with 2 years of history",
-  );
-  console.log(`  baseline "bare Node process"   RSS ${floor.toFixed(1)} MB`);
-  console.log(
-    `  e450 run, steady (40 s after 20 s)  RSS median ${steady.toFixed(1)} MB, max ${Math.max(...service).toFixed(1)} MB = ${(steady / floor).toFixed(1)}× baseline (target ≤ 80 MB)`,
-  );
+  const flags = addonNodeFlags();
+  const broker = await startBroker(folder);
+  try {
+    const bare = await sampleRss(["-e", "setInterval(() => {}, 1000)"], 5, 2, folder);
+    const mqtt = broker ? ["--mqtt", broker.url] : [];
+    const args = [...flags, CLI, "run", "--config", config, "--data-dir", dataDir, ...mqtt];
+    const service = await sampleRss(args, 40, 20, folder);
+    const steady = median(service);
+    const floor = median(bare);
+    console.log(
+      `e450 run as the add-on starts it (node ${flags.join(" ")}): virtual meter, fixed tariff, forecasts and anomalies, store with 2 years of history, ${broker ? "publishing to a local Mosquitto" : "no Mosquitto installed, so no MQTT"}`,
+    );
+    console.log(`  baseline "bare Node process"   RSS ${floor.toFixed(1)} MB`);
+    console.log(
+      `  e450 run, steady (40 s after 20 s)  RSS median ${steady.toFixed(1)} MB, max ${Math.max(...service).toFixed(1)} MB = ${(steady / floor).toFixed(1)}× baseline (target ≤ 80 MB)`,
+    );
+  } finally {
+    broker?.stop();
+  }
 }
 
 export async function benchLive(): Promise<void> {

@@ -4,7 +4,6 @@
  */
 import { fileErrorReason } from "../util/file-error.js";
 import { readFile } from "node:fs/promises";
-import { parseDocument, Scalar, visit } from "yaml";
 import type { ConfigProblem } from "./problems.js";
 
 export type DocumentResult =
@@ -18,7 +17,7 @@ export async function readOptionsDocument(file: string, path: string): Promise<D
   } catch (error) {
     return { ok: false, problem: { path, message: `cannot read ${file}: ${fileErrorReason(error)}` } };
   }
-  const parsed = file.toLowerCase().endsWith(".json") ? parseJson(text) : parseYaml(text);
+  const parsed = file.toLowerCase().endsWith(".json") ? parseJson(text) : await parseYaml(text);
   if (!parsed.ok) return { ok: false, problem: { path, message: `${file}: ${parsed.why}` } };
   const document = parsed.value ?? {};
   if (typeof document !== "object" || Array.isArray(document)) {
@@ -40,7 +39,9 @@ function parseJson(text: string): Parsed {
   }
 }
 
-function parseYaml(text: string): Parsed {
+async function parseYaml(text: string): Promise<Parsed> {
+  // Loaded only for YAML: the add-on reads its options as JSON, and the parser's code costs memory.
+  const { parseDocument, Scalar, visit } = await import("yaml");
   // The failsafe schema reads every scalar as text and leaves the typing to OPTIONS_SCHEMA (which
   // coerces like the Supervisor). YAML's own guessing would turn `serial_format: 8E1` into the
   // number 80 and a key of digits with one "e" into a float.

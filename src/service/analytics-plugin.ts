@@ -6,7 +6,6 @@ import { priceEntitiesOf, withPriceLookups } from "../analytics/cost/price-entit
 import type { MeterBus } from "../bus/events.js";
 import type { Plugin } from "../bus/plugin.js";
 import type { E450Options } from "../config/options.js";
-import { connectHomeAssistant } from "../homeassistant/connection.js";
 import { HomeAssistantPrices, type PriceStatus } from "../homeassistant/price-feed.js";
 import { NO_HISTORY } from "../insights/history-port.js";
 import { InsightsPlugin } from "../insights/insights-plugin.js";
@@ -51,7 +50,9 @@ class PricesPlugin implements Plugin {
   constructor(entityIds: readonly string[], options: E450Options, logger: Logger) {
     this.feed = new HomeAssistantPrices({
       entityIds,
-      connect: (hooks) => connectHomeAssistant(options.homeAssistant, hooks),
+      // Loaded only for a dynamic tariff: the websocket client's code costs memory nobody else needs.
+      connect: async (hooks) =>
+        (await import("../homeassistant/connection.js")).connectHomeAssistant(options.homeAssistant, hooks),
       onStatus: (status) => {
         logStatus(status, logger);
         this.changed();

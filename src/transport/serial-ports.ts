@@ -9,7 +9,6 @@
  */
 import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import { SerialPort } from "serialport";
 
 export interface SerialPortName {
   /** The device node, e.g. /dev/ttyUSB0. */
@@ -33,6 +32,8 @@ const DEVICE_NAME = /^(tty(USB|ACM|AMA|WCH|XRUSB|MFD|O)\d+|rfcomm\d+)$/;
 const UDEV_TIMEOUT_MS = 2_000;
 
 async function udevPorts(): Promise<readonly string[]> {
+  // Loaded on first use, as in serial.ts.
+  const { SerialPort } = await import("serialport");
   const ports = await SerialPort.list();
   // Legacy ttyS placeholders carry no USB or platform details; real UARTs and adapters do.
   return ports

@@ -11,7 +11,7 @@
  * failure like any other and the loop retries with the new format.
  */
 import { existsSync } from "node:fs";
-import { SerialPort } from "serialport";
+import type { SerialPort } from "serialport";
 import type { SerialFormat } from "../model/serial-format.js";
 import type { BackoffOptions } from "../util/backoff.js";
 import { watchForDevice } from "./device-watch.js";
@@ -129,8 +129,11 @@ export class SerialTransport extends ReconnectingTransport {
     else link.port = port;
   }
 
-  private openPort(link: Link): Promise<SerialPort> {
+  private async openPort(link: Link): Promise<SerialPort> {
     const { baudRate, dataBits, parity, stopBits } = link.format;
+    // Loaded on first use: its native binding costs some 16 MB of memory that a TCP bridge or the
+    // virtual meter never needs (npm run bench, section live).
+    const { SerialPort } = await import("serialport");
     return new Promise((resolve, reject) => {
       const port = new SerialPort({
         path: this.options.path,

@@ -68,7 +68,7 @@ describe("s6-overlay v3 service", () => {
     const run = readRepoText(`${SERVICE}/run`);
     expect(run.split("\n")[0]).toBe("#!/command/with-contenv bashio");
     const lastCommand = run.trim().split("\n").at(-1);
-    expect(lastCommand).toBe("exec node /opt/e450/dist/src/cli.js run");
+    expect(lastCommand).toBe("exec node --max-semi-space-size=1 /opt/e450/dist/src/cli.js run");
     expect(dockerfile).toMatch(/^WORKDIR \/opt\/e450$/m);
   });
 
