@@ -213,8 +213,10 @@ async function benchRss(folder: string): Promise<void> {
   const rows = history(730, Date.now() - (Date.now() % QUARTER_MS));
   for (let i = 0; i < rows.length; i += 96) store.writeIntervals(virtualMeterKey(), rows.slice(i, i + 96));
   store.close();
-  const config = join(folder, "e450.yaml");
-  writeFileSync(config, "meter:\n  connection: virtual\ntariff:\n  currency: CHF\n  import_price: 0.30\n");
+  // JSON, as the add-on reads /data/options.json (a YAML file would load the YAML parser too).
+  const config = join(folder, "options.json");
+  const options = { meter: { connection: "virtual" }, tariff: { currency: "CHF", import_price: 0.3 } };
+  writeFileSync(config, JSON.stringify(options));
   const flags = addonNodeFlags();
   const broker = await startBroker(folder);
   try {

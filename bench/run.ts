@@ -5,6 +5,7 @@ import { benchDlms } from "./dlms.js";
 import { benchIec62056 } from "./iec62056.js";
 import { benchLive } from "./live.js";
 import { benchStore } from "./store.js";
+import { benchWeb } from "./web.js";
 
 const sections: [string, () => Promise<void>][] = [
   ["dlms", benchDlms],
@@ -13,6 +14,7 @@ const sections: [string, () => Promise<void>][] = [
   ["decode-hostile", benchDecodeHostile],
   ["store", benchStore],
   ["live", benchLive],
+  ["web", benchWeb],
 ];
 const only = process.argv[2];
 for (const [name, section] of sections) {

@@ -9,14 +9,17 @@ import type { MeterEvents } from "./bus/events.js";
 import { type Plugin, startPlugins, stopPlugins } from "./bus/plugin.js";
 import { describeBroker, resolveMqttBroker } from "./config/index.js";
 import type { E450Options } from "./config/options.js";
+import type { Tariff } from "./analytics/cost/types.js";
 import type { Logger } from "./logging/logger.js";
 import type { Snapshot } from "./model/snapshot.js";
-import { analyticsPluginsFor } from "./service/analytics-plugin.js";
+import { analyticsPluginsFor, pricingFor } from "./service/analytics-plugin.js";
 import { startHeartbeat } from "./service/heartbeat.js";
 import { openHistory } from "./service/history.js";
+import { MeterControls } from "./service/meter-controls.js";
 import { startMeter } from "./service/meters.js";
 import { mqttPluginFor } from "./service/mqtt-plugin.js";
 import { SnapshotCallback } from "./service/snapshot-callback.js";
+import type { HistoryStore } from "./store/history-store.js";
 
 export interface Service {
   stop(): Promise<void>;
@@ -53,8 +56,10 @@ export async function startService(
 
     const history = openHistory(options.dataDir, logger);
     if (history) stops.push(() => history.close());
-    const plugins = await pluginsFor(options, logger, hooks);
-    plugins.push(...analyticsPluginsFor(options, history, logger));
+    const pricing = pricingFor(options, logger);
+    const meters = new MeterControls();
+    const plugins = await pluginsFor(options, { history, tariff: pricing.tariff, meters }, logger, hooks);
+    plugins.push(...analyticsPluginsFor(options, pricing, history, logger));
     const { running, failed } = await startPlugins(plugins, bus, logger);
     stops.push(() => stopPlugins(running, logger));
     if (plugins.length > 0 && running.length === 0) {
@@ -63,6 +68,7 @@ export async function startService(
 
     const meter = await startMeter(SINGLE_METER_ID, options.meter, options, bus, logger);
     stops.push(() => meter.stop());
+    meters.add(meter.runtime);
 
     if (options.source.kind === "addon") stops.push(await startHeartbeat(logger));
     return { stop };
@@ -73,7 +79,16 @@ export async function startService(
 }
 
 /** The consumers of the meters' events, in start order. */
-async function pluginsFor(options: E450Options, logger: Logger, hooks: ServiceHooks): Promise<Plugin[]> {
+async function pluginsFor(
+  options: E450Options,
+  shared: {
+    readonly history: HistoryStore | null;
+    readonly tariff: Tariff | null;
+    readonly meters: MeterControls;
+  },
+  logger: Logger,
+  hooks: ServiceHooks,
+): Promise<Plugin[]> {
   const plugins: Plugin[] = [];
   const broker = await resolveMqttBroker(options.mqtt);
   if (broker) {
@@ -81,6 +96,12 @@ async function pluginsFor(options: E450Options, logger: Logger, hooks: ServiceHo
     logger.info(`publishing to ${describeBroker(broker)} (discovery prefix ${options.discoveryPrefix})`);
   } else if (hooks.onSnapshot) {
     plugins.push(new SnapshotCallback(hooks.onSnapshot));
+  }
+  if (options.http.kind !== "off") {
+    // Loaded only when asked for: the web framework's code costs memory a headless run never needs.
+    const { webPluginFor } = await import("./service/web-plugin.js");
+    const web = webPluginFor(options, shared.tariff, shared.history, shared.meters, logger);
+    if (web) plugins.push(web);
   }
   return plugins;
 }

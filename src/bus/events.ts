@@ -13,11 +13,14 @@ import type {
 import type { Issue } from "../model/issue.js";
 import type { LinkState } from "../model/link-state.js";
 import type { MeterIdentity } from "../model/meter-identity.js";
+import type { SerialFormat } from "../model/serial-format.js";
 import type { Reading, Snapshot } from "../model/snapshot.js";
 import type { EventBus } from "./event-bus.js";
 
 /** What a runtime counts since it started; every counter only grows while the process runs. */
 export interface MeterDiagnostics {
+  /** Bytes the line carried, framed or not (the setup assistant tells silence from noise by it). */
+  readonly bytesReceived: number;
   readonly framesReceived: number;
   /**
    * Frames discarded, by reason code (checksum, truncated, auth-failed, …), and decoded pushes the
@@ -40,6 +43,11 @@ export interface MeterDiagnostics {
   readonly stateWriteFailures: number;
   /** Why the latest write of the state file failed; null while writes succeed. */
   readonly lastStateError: string | null;
+  /**
+   * The serial settings the line is set to, and whether they are still being hunted (no good frame
+   * for a while); null for a TCP bridge or the virtual meter, which own their settings.
+   */
+  readonly line: { readonly format: SerialFormat; readonly hunting: boolean } | null;
 }
 
 export interface MeterEvents extends Record<string, unknown> {

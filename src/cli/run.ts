@@ -3,6 +3,7 @@
  * or SIGINT, and 1 on a fatal error so the Supervisor's watchdog restarts it.
  */
 import { CONFIG_FLAG_OPTIONS } from "../config/cli-flags.js";
+import { parseHttpFlag } from "../config/http-server.js";
 import {
   CONFIG_FLAGS_USAGE,
   createRedactor,
@@ -18,8 +19,13 @@ import { failUsage, parseCommandArgs } from "./args.js";
 import { formatLiveLine } from "./live-printer.js";
 
 const USAGE = `usage: e450 run [--config FILE] [--mqtt URL] [--mqtt-password-file FILE] [--data-dir DIR]
+                [--http [HOST:]PORT]
 
-${CONFIG_FLAGS_USAGE}
+${CONFIG_FLAGS_USAGE}  --http [HOST:]PORT
+                    serve the web panel and the API (/api/…) there; HOST defaults to 127.0.0.1.
+                    Any other address than loopback needs http.password or http.password_file
+                    in the options. Inside the add-on, without --http, it is served through ingress.
+
 With no configuration it reads the built-in virtual E450 and prints live readings. A configuration
 file reads the virtual meter only with meter.connection: virtual.
 Without a broker, each line starts with the meter's clock and the offset of the zone it is read in.
@@ -28,7 +34,11 @@ Without a broker, each line starts with the meter's clock and the offset of the 
 /** A clean stop must not hang on a broker or a port: past this, exit anyway. */
 const STOP_TIMEOUT_MS = 5_000;
 
-const OPTIONS = { ...CONFIG_FLAG_OPTIONS, help: { type: "boolean", short: "h" } } as const;
+const OPTIONS = {
+  ...CONFIG_FLAG_OPTIONS,
+  http: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export async function main(argv: string[]): Promise<number> {
   const args = parseCommandArgs("e450 run", argv, { options: OPTIONS });
@@ -39,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const flags = parseConfigFlags(args.values);
   if (!flags.ok) return failUsage(`e450 run: ${flags.problems.map(formatProblem).join("; ")}`, USAGE);
-  const loaded = await loadOptions(flags.flags);
+  const http = args.values.http === undefined ? undefined : parseHttpFlag(args.values.http);
+  if (http?.ok === false) return failUsage(`e450 run: ${formatProblem(http.problem)}`, USAGE);
+  const loaded = await loadOptions({ ...flags.flags, ...(http?.ok ? { http: http.listen } : {}) });
   if (!loaded.ok) {
     process.stderr.write(`${describeLoadFailure(loaded)}\n`);
     return 1;

@@ -1,5 +1,6 @@
 /**
- * The files the options name — the tariff file and Home Assistant's token file — read once the
+ * The files the options name — the tariff file, Home Assistant's token file and the web server's
+ * password file — read once the
  * options are valid, relative to the options' folder: inside the add-on the add-on's config folder
  * (/config, from `map: addon_config`; the Supervisor's own /data/options.json is no place for a
  * user's file), standalone the folder of the `--config` file.
@@ -16,6 +17,7 @@ import { resolve as resolvePath } from "node:path";
 export interface LinkedFiles {
   readonly tariff?: Tariff;
   readonly homeAssistantToken?: Secret<string>;
+  readonly httpPassword?: Secret<string>;
   readonly problems: readonly ConfigProblem[];
 }
 
@@ -42,6 +44,16 @@ export async function readLinkedFiles(
     if (read.ok) homeAssistantToken = read.secret;
     else problems.push(read.problem);
   }
+  let httpPassword: Secret<string> | undefined;
+  if (raw.http.password_file !== undefined) {
+    const read = await readSecretFile(
+      resolvePath(folder, raw.http.password_file),
+      "http.password_file",
+      "password",
+    );
+    if (read.ok) httpPassword = read.secret;
+    else problems.push(read.problem);
+  }
   const entity = tariff === undefined ? raw.tariff.dynamic_price_entity : firstEntityOf(tariff);
   // Inside the add-on the Supervisor's proxy reaches Home Assistant; standalone only a URL does.
   if (entity !== undefined && source.kind !== "addon" && raw.homeassistant.url === undefined) {
@@ -53,6 +65,7 @@ export async function readLinkedFiles(
   return {
     ...(tariff === undefined ? {} : { tariff }),
     ...(homeAssistantToken === undefined ? {} : { homeAssistantToken }),
+    ...(httpPassword === undefined ? {} : { httpPassword }),
     problems,
   };
 }

@@ -8,6 +8,7 @@ import { access } from "node:fs/promises";
 import { dirname, resolve as resolvePath } from "node:path";
 import { hostTimeZone } from "../time/zoned.js";
 import { type ConfigFlags, MQTT_URL_VARIABLE } from "./cli-flags.js";
+import { checkHttpServer, type HttpListen } from "./http-server.js";
 import { readLinkedFiles } from "./linked-files.js";
 import { parseMqttUrl } from "./mqtt-url.js";
 import type { E450Options, MqttBroker, OptionsSource } from "./options.js";
@@ -31,6 +32,8 @@ export interface LoadOptionsRequest extends ConfigFlags {
   readonly addonOptionsFile?: string;
   /** Where files named by the add-on's options are looked for; tests point it elsewhere. */
   readonly addonConfigDir?: string;
+  /** `e450 run --http`: where the web panel listens. */
+  readonly http?: HttpListen;
 }
 
 export type LoadOptionsResult =
@@ -66,6 +69,8 @@ export async function loadOptions(request: LoadOptionsRequest = {}): Promise<Loa
   const zone = hostTimeZone();
   const linked = await readLinkedFiles(validated.options, source, linkedFolder(source, request), zone);
   problems.push(...linked.problems);
+  const hasPassword = linked.httpPassword !== undefined || validated.options.http.password !== undefined;
+  problems.push(...checkHttpServer(request.http, hasPassword));
   if (problems.length > 0) return { ok: false, source, problems };
 
   const dataDir = resolvePath(request.dataDir ?? (source.kind === "addon" ? ADDON_DATA_DIR : PLAIN_DATA_DIR));
@@ -76,6 +81,8 @@ export async function loadOptions(request: LoadOptionsRequest = {}): Promise<Loa
     ...(mqtt.broker === undefined ? {} : { mqttOverride: mqtt.broker }),
     ...(linked.tariff === undefined ? {} : { tariffFromFile: linked.tariff }),
     ...(linked.homeAssistantToken === undefined ? {} : { homeAssistantToken: linked.homeAssistantToken }),
+    ...(linked.httpPassword === undefined ? {} : { httpPassword: linked.httpPassword }),
+    ...(request.http === undefined ? {} : { httpListen: request.http }),
   });
   return { ok: true, options };
 }

@@ -106,6 +106,20 @@ const mqttSchema = {
   dependencies: { port: ["host"], username: ["host"], password: ["username"] },
 } as const;
 
+/**
+ * The standalone web server's password (`e450 run --http` on an address other than loopback);
+ * the add-on's panel is reached through Home Assistant's ingress, which has its own login.
+ */
+const httpOptionsSchema = {
+  type: "object",
+  additionalProperties: false,
+  default: {},
+  properties: {
+    password: { type: "string", writeOnly: true, minLength: 1 },
+    password_file: { type: "string", minLength: 1 },
+  },
+} as const;
+
 const scalerOverrideSchema = {
   type: "object",
   additionalProperties: false,
@@ -145,5 +159,6 @@ export const OPTIONS_SCHEMA = {
     tariff: tariffOptionsSchema,
     analytics: analyticsOptionsSchema,
     homeassistant: homeAssistantOptionsSchema,
+    http: httpOptionsSchema,
   },
 } as const;

@@ -69,6 +69,20 @@ export type OptionsSource =
   | { readonly kind: "file"; readonly file: string }
   | { readonly kind: "embedded" };
 
+/** The web panel and API (web/). */
+export type HttpServerOptions =
+  /** A plain program without --http. */
+  | { readonly kind: "off" }
+  /** Inside the add-on: on all interfaces at the ingress port, answering only the ingress proxy. */
+  | { readonly kind: "ingress"; readonly port: number }
+  /** `e450 run --http`; a password is required (load.ts) unless `host` is loopback. */
+  | {
+      readonly kind: "standalone";
+      readonly host: string;
+      readonly port: number;
+      readonly password?: Secret<string>;
+    };
+
 export interface E450Options {
   readonly source: OptionsSource;
   readonly meter: MeterOptions;
@@ -96,4 +110,5 @@ export interface E450Options {
   readonly tariff: Tariff | null;
   readonly analytics: AnalyticsOptions;
   readonly homeAssistant: HomeAssistantTarget;
+  readonly http: HttpServerOptions;
 }

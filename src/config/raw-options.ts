@@ -81,6 +81,11 @@ interface RawHomeAssistantOptions {
   token_file?: string;
 }
 
+interface RawHttpOptions {
+  password?: string;
+  password_file?: string;
+}
+
 export interface RawOptions {
   meter: RawMeterOptions;
   scaler_overrides: RawScalerOverride[];
@@ -95,4 +100,5 @@ export interface RawOptions {
   tariff: RawTariffOptions;
   analytics: RawAnalyticsOptions;
   homeassistant: RawHomeAssistantOptions;
+  http: RawHttpOptions;
 }

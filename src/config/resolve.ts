@@ -19,6 +19,7 @@ import type {
 import type { RawAnalyticsOptions, RawMeterOptions, RawMqttOptions, RawOptions } from "./raw-options.js";
 import { Secret } from "../util/secret.js";
 import { tariffFromOptions } from "./tariff-from-options.js";
+import { type HttpListen, resolveHttpServer } from "./http-server.js";
 
 export interface ResolveContext {
   readonly source: OptionsSource;
@@ -32,6 +33,10 @@ export interface ResolveContext {
   readonly tariffFromFile?: Tariff;
   /** The Home Assistant token, from homeassistant.token or read from homeassistant.token_file. */
   readonly homeAssistantToken?: Secret<string>;
+  /** Where `e450 run --http` listens. */
+  readonly httpListen?: HttpListen;
+  /** The web server's password read from http.password_file. */
+  readonly httpPassword?: Secret<string>;
 }
 
 export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Options {
@@ -62,6 +67,11 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
     tariff: context.tariffFromFile ?? tariffFromOptions(raw.tariff, context.hostTimeZone),
     analytics: resolveAnalytics(raw.analytics),
     homeAssistant: resolveHomeAssistant(raw, context),
+    http: resolveHttpServer(
+      context.httpListen,
+      context.source.kind === "addon",
+      context.httpPassword ?? (raw.http.password === undefined ? undefined : new Secret(raw.http.password)),
+    ),
   };
 }
 

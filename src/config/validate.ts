@@ -6,6 +6,7 @@
 import { Ajv } from "ajv";
 import { problemFromAjvError } from "./ajv-messages.js";
 import { inferConnection } from "./connection.js";
+import { checkHttpOptions } from "./http-server.js";
 import { OPTIONS_SCHEMA } from "./options-schema.js";
 import type { ConfigProblem } from "./problems.js";
 import type { RawOptions } from "./raw-options.js";
@@ -51,6 +52,7 @@ export function validateOptions(document: unknown): ValidationResult {
     ...checkResetDate(data),
     ...checkTariffOptions(data),
     ...checkHomeAssistantOptions(data),
+    ...checkHttpOptions(data),
   );
   if (valid && problems.length === 0) return { ok: true, options: data as RawOptions };
   return { ok: false, problems };

@@ -143,6 +143,21 @@ export class IntegrityGuard {
     return (this.loadOnce().get(meterKey)?.size ?? 0) > 0;
   }
 
+  /**
+   * Forgets a meter's baselines (after the operator replaced the meter or reset its registers):
+   * each of its totals is then published once a second reading confirms it, however low. Saved at
+   * once, so a restart does not bring the old baselines back. False when the meter had none.
+   */
+  forget(meterKey: string, now: number): boolean {
+    const totals = this.loadOnce();
+    const had = totals.delete(meterKey);
+    for (const slots of [this.pending, this.lastWarnedAt]) {
+      for (const slot of [...slots.keys()]) if (slot.startsWith(`${meterKey}/`)) slots.delete(slot);
+    }
+    if (had) this.persist(totals, now);
+    return had;
+  }
+
   /** Failed writes of the state file, for the diagnostics. */
   get stateWrites(): StateWriteHealth {
     return this.writes.health;

@@ -72,6 +72,8 @@ export class MeterRuntime {
   private huntTimer: ReturnType<typeof setTimeout> | undefined;
   private diagnosticsTimer: ReturnType<typeof setInterval> | undefined;
   private huntIndex = 0;
+  /** The serial settings the line is set to; null for a TCP bridge or the virtual meter. */
+  private lineFormat: SerialFormat | null;
   /** The reader's last good frame time when the hunt was last re-armed. */
   private lastGoodFrameAt: number | null = null;
   private running = false;
@@ -88,6 +90,7 @@ export class MeterRuntime {
     this.reader = options.reader;
     this.guard = options.guard;
     this.hunt = options.hunt && options.hunt.formats.length > 1 ? options.hunt : null;
+    this.lineFormat = options.hunt?.formats[0] ?? null;
     this.clock = options.clock ?? Date.now;
     this.diagnosticsEveryMs = options.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
     this.identities = new MeterIdentities(options.id);
@@ -269,6 +272,17 @@ export class MeterRuntime {
     this.report({ code: reason, message }, at);
   }
 
+  /** The panel's "accept a new baseline": the integrity guard forgets this meter's totals. */
+  resetGuard(meterKey: string): boolean {
+    const forgot = this.guard.forget(meterKey, this.clock());
+    if (forgot) {
+      this.logger.warn(
+        `Integrity guard: the baselines of meter ${meterKey} were reset; each total is published again once a second reading confirms it`,
+      );
+    }
+    return forgot;
+  }
+
   private report(issue: Issue, at = this.clock()): void {
     this.issues.report(issue, at);
     this.bus.emit("issue", { meter: this.id, issue, at });
@@ -277,6 +291,9 @@ export class MeterRuntime {
   private changeFormat(format: SerialFormat): void {
     this.transport
       .setFormat(format)
+      .then(() => {
+        this.lineFormat = format;
+      })
       .catch((error: unknown) =>
         this.report(
           failure("line-settings-failed", `cannot set the line to ${describeFormat(format)}`, error),
@@ -321,6 +338,7 @@ export class MeterRuntime {
       meter: this.id,
       at: this.clock(),
       diagnostics: {
+        bytesReceived: stats.bytesReceived,
         framesReceived: stats.framesReceived,
         framesRejected: Object.fromEntries([...stats.rejected, ...this.refused]),
         lostFrames: stats.lostFrames,
@@ -330,6 +348,12 @@ export class MeterRuntime {
         readingsRejected: Object.fromEntries(this.implausible),
         stateWriteFailures: writes.failures,
         lastStateError: writes.lastError,
+        line: this.lineFormat && {
+          format: this.lineFormat,
+          hunting:
+            this.hunt !== null &&
+            (stats.lastFrameAt === null || this.clock() - stats.lastFrameAt > this.hunt.afterMs),
+        },
       },
     });
   }

@@ -3,6 +3,7 @@
  * dynamic tariff, the Home Assistant price feed whose prices it costs intervals with.
  */
 import { priceEntitiesOf, withPriceLookups } from "../analytics/cost/price-entities.js";
+import type { Tariff } from "../analytics/cost/types.js";
 import type { MeterBus } from "../bus/events.js";
 import type { Plugin } from "../bus/plugin.js";
 import type { E450Options } from "../config/options.js";
@@ -13,21 +14,33 @@ import type { Logger } from "../logging/logger.js";
 import type { HistoryStore } from "../store/history-store.js";
 import { hostTimeZone } from "../time/zoned.js";
 
+/**
+ * The tariff as the service prices with it: a dynamic price's Home Assistant entity replaced by
+ * the feed's lookups (the feed, a plugin, comes with it); the options' tariff otherwise.
+ */
+export interface Pricing {
+  readonly tariff: Tariff | null;
+  readonly prices: PricesPlugin | null;
+}
+
+export function pricingFor(options: E450Options, logger: Logger): Pricing {
+  const tariff = options.tariff;
+  const entityIds = tariff ? priceEntitiesOf(tariff) : [];
+  if (!tariff || entityIds.length === 0) return { tariff, prices: null };
+  const prices = new PricesPlugin(entityIds, options, logger);
+  return { tariff: withPriceLookups(tariff, (id) => prices.feed.lookup(id)), prices };
+}
+
 /** Empty when there is nothing to compute: no tariff, and forecasts and anomalies switched off. */
 export function analyticsPluginsFor(
   options: E450Options,
+  pricing: Pricing,
   history: HistoryStore | null,
   logger: Logger,
 ): Plugin[] {
   const { analytics } = options;
-  let tariff = options.tariff;
+  const { tariff, prices } = pricing;
   if (!tariff && !analytics.forecast && !analytics.anomalies) return [];
-  const entityIds = tariff ? priceEntitiesOf(tariff) : [];
-  let prices: PricesPlugin | null = null;
-  if (tariff && entityIds.length > 0) {
-    prices = new PricesPlugin(entityIds, options, logger);
-    tariff = withPriceLookups(tariff, (id) => prices!.feed.lookup(id));
-  }
   const hostZone = hostTimeZone();
   const insights = new InsightsPlugin(
     { tariff, analytics, timeZone: tariff?.timeZone ?? hostZone, meterTimeZone: hostZone },

@@ -8,7 +8,7 @@
 import type { Database } from "better-sqlite3";
 import type { Logger } from "../logging/logger.js";
 import { describe, openDatabase } from "./database.js";
-import { DayWorkset, dayOf, decodeDay, encodeDay } from "./interval-days.js";
+import { DayWorkset, dayOf, decodeDay, decodeDayEnergy, EnergyColumns, encodeDay } from "./interval-days.js";
 import { type AnomalyRow, type CostRow, prepareStatements, type Statements } from "./statements.js";
 import type {
   CostPeriod,
@@ -80,6 +80,19 @@ export class HistoryStore {
       if (id === undefined || !(toMs > fromMs)) return out;
       for (const [, blob, keys] of this.sql.days.all(id, dayOf(fromMs), dayOf(toMs - 1))) {
         decodeDay(blob, keys, out, fromMs, toMs);
+      }
+      return out;
+    });
+  }
+
+  /** The energy of the intervals starting in [fromMs, toMs), by start, as columns (interval-days.ts). */
+  energy(meter: string, fromMs: number, toMs: number): EnergyColumns {
+    return this.attempt(`reading the energy of meter ${meter}`, () => {
+      const id = this.meterId(meter);
+      const out = new EnergyColumns();
+      if (id === undefined || !(toMs > fromMs)) return out;
+      for (const [, blob, keys] of this.sql.days.all(id, dayOf(fromMs), dayOf(toMs - 1))) {
+        decodeDayEnergy(blob, keys, out, fromMs, toMs);
       }
       return out;
     });

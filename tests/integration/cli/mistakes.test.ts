@@ -30,7 +30,7 @@ function e450(args: string[]) {
 describe("e450 on a mistyped command line", () => {
   it.each([
     [["run", "--conifg", "x.yaml"], "e450 run: unknown option --conifg (did you mean --config?)"],
-    [["run", "--http", "8099"], "e450 run: unknown option --http"],
+    [["run", "--htp", "8099"], "e450 run: unknown option --htp (did you mean --http?)"],
     [["run", "x.yaml"], 'e450 run: unexpected argument "x.yaml" (this command takes options only)'],
     [["run", "--config"], "e450 run: option --config needs a value"],
   ])("%j exits 2 at once with a message and starts no meter", (args, message) => {

@@ -12,7 +12,7 @@
 import ts from "typescript";
 
 /** Shared rules: the layering of ARCHITECTURE.md ("Sans-IO core, thin I/O shell"). */
-const CORE_UNITS = ["framing", "dlms", "iec62056", "obis", "model", "reader"] as const;
+const CORE_UNITS = ["framing", "dlms", "iec62056", "obis", "model", "reader", "inspect"] as const;
 
 /**
  * The only folders outside the core that a core file may import: small helpers with no I/O of their

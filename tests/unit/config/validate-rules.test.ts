@@ -349,6 +349,7 @@ describe("validateOptions: one rule, one named problem", () => {
       },
       analytics: { forecast: false, anomalies: true, anomaly_sensitivity: "high", sample_retention_days: 90 },
       homeassistant: { url: "http://homeassistant.local:8123", token: "abcdef" },
+      http: { password: "correct horse" },
     };
     expect(validateOptions(document)).toEqual({ ok: true, options: document });
   });

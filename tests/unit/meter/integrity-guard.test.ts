@@ -199,6 +199,17 @@ describe("IntegrityGuard across a restart", () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
+  it("forgets a meter's baselines on request (a replaced meter), saved at once, so a lower total is confirmed and published", () => {
+    const file = join(folder, "integrity-guard.json");
+    const { guard } = primedGuard(new JsonFileTotalsStore(file));
+    expect(guard.forget("4c475a670312d687", T0 + SECOND)).toBe(true);
+    expect(JSON.parse(readFileSync(file, "utf8")).meters).toEqual({});
+    expect(guard.forget("4c475a670312d687", T0 + SECOND)).toBe(false);
+    // The new meter's first total waits for a second reading that confirms it, however low.
+    expect(check(guard, importTotal(20), T0 + 5 * SECOND).snapshot.readings).toHaveLength(0);
+    expect(check(guard, importTotal(21), T0 + 10 * SECOND).snapshot.readings).toHaveLength(1);
+  });
+
   it("a new guard over the same state file refuses a value lower than the last one published", () => {
     const file = join(folder, "integrity-guard.json");
     primedGuard(new JsonFileTotalsStore(file));

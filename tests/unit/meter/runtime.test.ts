@@ -258,7 +258,8 @@ describe("MeterRuntime", () => {
     await runtime.start();
     const state = createMeterState({ start: START });
     vi.advanceTimersByTime(5_000);
-    port.emit("data", generatePush("burgenland", state, START + 5_000));
+    const good = generatePush("burgenland", state, START + 5_000);
+    port.emit("data", good);
     const spoilt = generatePush("burgenland", state, START + 6_000).slice();
     spoilt[spoilt.length - 2]! ^= 0xff; // the frame check sequence
     port.emit("data", spoilt);
@@ -268,6 +269,7 @@ describe("MeterRuntime", () => {
         meter: "flat-1",
         at: START + 10_000,
         diagnostics: {
+          bytesReceived: good.length + spoilt.length,
           framesReceived: 1,
           framesRejected: { fcs: 1 },
           lostFrames: 0,
@@ -277,6 +279,8 @@ describe("MeterRuntime", () => {
           readingsRejected: {},
           stateWriteFailures: 0,
           lastStateError: null,
+          // The hunt's first setting, kept: a frame with a good checksum came 5 s ago.
+          line: { format: { baudRate: 2400, dataBits: 8, parity: "even", stopBits: 1 }, hunting: false },
         },
       },
     ]);

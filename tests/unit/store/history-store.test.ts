@@ -198,6 +198,25 @@ describe("HistoryStore", () => {
     });
   });
 
+  it("reads the energy of a span as columns, equal to the intervals, estimates flagged, across day rows", () => {
+    const rows = [
+      slot(0, "live", 0.25),
+      slot(1, "estimated", 0.5),
+      { ...slot(95, "imported", 0.125), exportKwh: null },
+      { ...slot(96, "live", 1), tariffs: { t1: 1 } },
+    ];
+    store.writeIntervals("m1", rows);
+    const columns = store.energy("m1", T0, T0 + 97 * QUARTER);
+    const intervals = store.intervals("m1", T0, T0 + 97 * QUARTER);
+    expect(columns.length).toBe(4);
+    expect([...columns.startMs.subarray(0, 4)]).toEqual(intervals.map((i) => i.startMs));
+    expect([...columns.importKwh.subarray(0, 4)]).toEqual([0.25, 0.5, 0.125, 1]);
+    expect(Number.isNaN(columns.exportKwh[2])).toBe(true);
+    expect([...columns.estimated.subarray(0, 4)]).toEqual([0, 1, 0, 0]);
+    expect(store.energy("m1", T0 + QUARTER, T0 + 2 * QUARTER).length).toBe(1);
+    expect(store.energy("nobody", T0, T0 + QUARTER).length).toBe(0);
+  });
+
   it("turns a SQLite failure into an error naming the work and the code", () => {
     store.close();
     const db = openDatabase(file, { logger: quiet });

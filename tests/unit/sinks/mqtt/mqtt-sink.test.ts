@@ -210,6 +210,7 @@ describe("MqttSink", () => {
     sink.start(meters.bus);
     meters.link("up");
     meters.diagnostics({
+      bytesReceived: 480,
       framesReceived: 12,
       framesRejected: { checksum: 2, "auth-failed": 1 },
       lostFrames: 3,
@@ -219,6 +220,7 @@ describe("MqttSink", () => {
       readingsRejected: { current: 2, voltage: 1 },
       stateWriteFailures: 4,
       lastStateError: "EROFS: read-only file system",
+      line: null,
     });
     expect(connection.to(/^e450\/bridge\//)).toEqual([
       { topic: "e450/bridge/link_status", payload: "connecting" },

@@ -1,0 +1,110 @@
+/** The analytics' states (model/insights.ts) as the API shows them: times as ISO 8601 with offset. */
+import type { AnomalyIncident, AnomalyState, Band, ForecastState } from "../model/insights.js";
+import type { StoredAnomaly } from "../store/types.js";
+import type { ZonedCalendar } from "../time/zoned.js";
+
+const nullableNumber = { type: ["number", "null"] } as const;
+const BAND_SCHEMA = {
+  type: "object",
+  required: ["value", "p10", "p90"],
+  properties: { value: { type: "number" }, p10: nullableNumber, p90: nullableNumber },
+} as const;
+
+export const FORECAST_SCHEMA = {
+  type: "object",
+  required: ["today", "nextHour", "month", "monthCost", "tomorrow", "recentDailyErrorPercent", "historyDays"],
+  properties: {
+    today: { ...BAND_SCHEMA, description: "kWh over the whole local day: observed so far plus forecast" },
+    nextHour: {
+      type: "object",
+      required: [...BAND_SCHEMA.required, "start", "t"],
+      properties: { ...BAND_SCHEMA.properties, start: { type: "string" }, t: { type: "integer" } },
+    },
+    month: { ...BAND_SCHEMA, description: "kWh over the whole month" },
+    monthCost: { anyOf: [BAND_SCHEMA, { type: "null" }] },
+    tomorrow: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["t", "start", "kwh", "p10", "p90"],
+        properties: {
+          t: { type: "integer" },
+          start: { type: "string" },
+          kwh: { type: "number" },
+          p10: nullableNumber,
+          p90: nullableNumber,
+        },
+      },
+    },
+    recentDailyErrorPercent: nullableNumber,
+    historyDays: { type: "number" },
+  },
+} as const;
+
+export const INCIDENT_SCHEMA = {
+  type: "object",
+  required: ["id", "kind", "since", "until", "open", "expected", "observed", "unit", "score", "sentence"],
+  properties: {
+    id: { type: "string" },
+    kind: { type: "string" },
+    since: { type: "string" },
+    until: { type: ["string", "null"], description: "null while the incident is open" },
+    open: { type: "boolean" },
+    expected: { type: "number" },
+    observed: { type: "number" },
+    unit: { type: "string" },
+    score: { type: "number" },
+    sentence: { type: "string" },
+  },
+} as const;
+
+export function forecastJson(state: ForecastState, zone: ZonedCalendar) {
+  return {
+    today: band(state.today),
+    nextHour: {
+      ...band(state.nextHour),
+      start: zone.formatIso(state.nextHour.startMs),
+      t: state.nextHour.startMs,
+    },
+    month: band(state.monthEnergy),
+    monthCost: state.monthCost === null ? null : band(state.monthCost),
+    tomorrow: state.tomorrow.map((hour) => ({
+      t: hour.startMs,
+      start: zone.formatIso(hour.startMs),
+      kwh: hour.kwh,
+      p10: hour.p10,
+      p90: hour.p90,
+    })),
+    recentDailyErrorPercent: state.recentDailyErrorPercent,
+    historyDays: state.historyDays,
+  };
+}
+
+export function incidentJson(incident: AnomalyIncident | StoredAnomaly, open: boolean, zone: ZonedCalendar) {
+  return {
+    id: incident.id,
+    kind: incident.kind,
+    since: zone.formatIso(incident.startMs),
+    until: open ? null : zone.formatIso(incident.endMs),
+    open,
+    expected: incident.expected,
+    observed: incident.observed,
+    unit: incident.unit,
+    score: incident.score,
+    sentence: incident.message,
+  };
+}
+
+/** For the live stream: the open incidents and the latest one. */
+export function anomalyStateJson(state: AnomalyState, zone: ZonedCalendar) {
+  const openIds = new Set(state.open.map((incident) => incident.id));
+  return {
+    status: state.status,
+    open: state.open.map((incident) => incidentJson(incident, true, zone)),
+    last: state.last === null ? null : incidentJson(state.last, openIds.has(state.last.id), zone),
+  };
+}
+
+function band(value: Band) {
+  return { value: value.value, p10: value.p10, p90: value.p90 };
+}
