@@ -77,6 +77,7 @@ export async function benchWeb(): Promise<void> {
       timeZone: "Europe/Zurich",
       meterTimeZone: "Europe/Zurich",
       tariff: null,
+      tariffAlternatives: {},
       version: "bench",
       panelDir: panel,
     },

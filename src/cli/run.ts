@@ -61,6 +61,12 @@ export async function main(argv: string[]): Promise<number> {
   const logger = createLogger(options.logLevel, redactor.text);
   logger.info(`e450 starting (options: ${describeSource(options.source)}, data in ${options.dataDir})`);
 
+  // Listening before anything starts: a SIGTERM while the service starts (the add-on stopped
+  // right after its start) would otherwise kill the process without marking anything offline.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
   let service: Service;
   try {
     // Loaded only now: a mistyped option is refused without loading the whole service first.
@@ -76,21 +82,18 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
+  const signal = await stopSignal;
+  logger.info(`${signal} received, stopping`);
   return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info(`${signal} received, stopping`);
-      const timer = setTimeout(() => resolve(0), STOP_TIMEOUT_MS);
-      timer.unref();
-      service.stop().then(
-        () => {
-          clearTimeout(timer);
-          resolve(0);
-        },
-        () => resolve(0),
-      );
-    };
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
-    process.once("SIGINT", () => shutdown("SIGINT"));
+    const timer = setTimeout(() => resolve(0), STOP_TIMEOUT_MS);
+    timer.unref();
+    service.stop().then(
+      () => {
+        clearTimeout(timer);
+        resolve(0);
+      },
+      () => resolve(0),
+    );
   });
 }
 

@@ -16,6 +16,8 @@ import { resolve as resolvePath } from "node:path";
 
 export interface LinkedFiles {
   readonly tariff?: Tariff;
+  /** The tariff file's tariffs to compare with, by name. */
+  readonly tariffAlternatives: Readonly<Record<string, Tariff>>;
   readonly homeAssistantToken?: Secret<string>;
   readonly httpPassword?: Secret<string>;
   readonly problems: readonly ConfigProblem[];
@@ -29,10 +31,13 @@ export async function readLinkedFiles(
 ): Promise<LinkedFiles> {
   const problems: ConfigProblem[] = [];
   let tariff: Tariff | undefined;
+  let tariffAlternatives: Readonly<Record<string, Tariff>> = {};
   if (raw.tariff.file !== undefined) {
     const read = await loadTariffFile(raw.tariff.file, folder, raw.tariff.time_zone ?? hostTimeZone);
-    if (read.ok) tariff = read.tariff;
-    else problems.push(...read.problems);
+    if (read.ok) {
+      tariff = read.tariff;
+      tariffAlternatives = read.alternatives;
+    } else problems.push(...read.problems);
   }
   let homeAssistantToken: Secret<string> | undefined;
   if (raw.homeassistant.token_file !== undefined) {
@@ -64,6 +69,7 @@ export async function readLinkedFiles(
   }
   return {
     ...(tariff === undefined ? {} : { tariff }),
+    tariffAlternatives,
     ...(homeAssistantToken === undefined ? {} : { homeAssistantToken }),
     ...(httpPassword === undefined ? {} : { httpPassword }),
     problems,

@@ -80,6 +80,7 @@ export async function loadOptions(request: LoadOptionsRequest = {}): Promise<Loa
     hostTimeZone: zone,
     ...(mqtt.broker === undefined ? {} : { mqttOverride: mqtt.broker }),
     ...(linked.tariff === undefined ? {} : { tariffFromFile: linked.tariff }),
+    tariffAlternatives: linked.tariffAlternatives,
     ...(linked.homeAssistantToken === undefined ? {} : { homeAssistantToken: linked.homeAssistantToken }),
     ...(linked.httpPassword === undefined ? {} : { httpPassword: linked.httpPassword }),
     ...(request.http === undefined ? {} : { httpListen: request.http }),

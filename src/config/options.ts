@@ -108,6 +108,8 @@ export interface E450Options {
    * Assistant entity (PriceEntity), resolved at run time.
    */
   readonly tariff: Tariff | null;
+  /** Tariffs to compare with in the panel and `/api/costs?tariff=NAME`, by name (the tariff file's `alternatives`). */
+  readonly tariffAlternatives: Readonly<Record<string, Tariff>>;
   readonly analytics: AnalyticsOptions;
   readonly homeAssistant: HomeAssistantTarget;
   readonly http: HttpServerOptions;

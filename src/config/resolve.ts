@@ -31,6 +31,8 @@ export interface ResolveContext {
   readonly hostTimeZone: string;
   /** The tariff read from `tariff.file`, which replaces the other tariff options. */
   readonly tariffFromFile?: Tariff;
+  /** The tariff file's tariffs to compare with; none without a file. */
+  readonly tariffAlternatives?: Readonly<Record<string, Tariff>>;
   /** The Home Assistant token, from homeassistant.token or read from homeassistant.token_file. */
   readonly homeAssistantToken?: Secret<string>;
   /** Where `e450 run --http` listens. */
@@ -65,6 +67,7 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
     dataDir: context.dataDir,
     ...(raw.reset_integrity_guard === undefined ? {} : { resetIntegrityGuard: raw.reset_integrity_guard }),
     tariff: context.tariffFromFile ?? tariffFromOptions(raw.tariff, context.hostTimeZone),
+    tariffAlternatives: context.tariffAlternatives ?? {},
     analytics: resolveAnalytics(raw.analytics),
     homeAssistant: resolveHomeAssistant(raw, context),
     http: resolveHttpServer(

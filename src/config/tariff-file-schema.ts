@@ -143,5 +143,14 @@ export const TARIFF_FILE_SCHEMA = {
     /** Holidays of every version (each version may add its own). */
     holidays,
     versions: { type: "array", minItems: 1, items: versionSchema },
+    /**
+     * Tariffs to compare with (the panel's "what would I have paid on …?"): a name each, and the
+     * file that describes it, in this same format, relative to this file.
+     */
+    alternatives: {
+      type: "object",
+      propertyNames: { pattern: "^[a-z0-9][a-z0-9_-]{0,39}$" },
+      additionalProperties: { type: "string", minLength: 1 },
+    },
   },
 } as const;

@@ -4,7 +4,7 @@
  * standalone. Validated as eagerly as the options: every problem at once, each named by its path
  * inside the file ("tariff.yaml: versions[1].import.rates[0].windows[0].from_hour: …").
  */
-import { isAbsolute, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { Ajv } from "ajv";
 import type { CapacityTariff, EnergyPrice, Tariff, TariffVersion } from "../analytics/cost/types.js";
 import { problemFromAjvError } from "./ajv-messages.js";
@@ -60,11 +60,25 @@ interface TariffFile {
   time_zone?: string;
   holidays?: string[];
   versions: FileVersion[];
+  alternatives?: Record<string, string>;
 }
 
+type Failed = { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+/** One parsed file: its tariff, and the files of the tariffs to compare with, by name. */
+export type ParsedTariffFile =
+  | { readonly ok: true; readonly tariff: Tariff; readonly alternativeFiles: Readonly<Record<string, string>> }
+  | Failed;
+
+/** A tariff file with its alternatives read too. */
 export type TariffFileResult =
-  | { readonly ok: true; readonly tariff: Tariff }
-  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+  | {
+      readonly ok: true;
+      readonly tariff: Tariff;
+      /** Tariffs to compare with, by name (the file's `alternatives`). */
+      readonly alternatives: Readonly<Record<string, Tariff>>;
+    }
+  | Failed;
 
 /**
  * `written` as the options give it; relative to `folder`. `defaultTimeZone` applies when the file
@@ -78,11 +92,30 @@ export async function loadTariffFile(
   const file = isAbsolute(written) ? written : resolvePath(folder, written);
   const read = await readOptionsDocument(file, "tariff.file");
   if (!read.ok) return { ok: false, problems: [read.problem] };
-  return parseTariffFile(read.document, written, defaultTimeZone);
+  const main = parseTariffFile(read.document, written, defaultTimeZone);
+  if (!main.ok) return main;
+  const alternatives: Record<string, Tariff> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [name, other] of Object.entries(main.alternativeFiles)) {
+    const path = `${written}: alternatives.${name}`;
+    const otherFile = isAbsolute(other) ? other : resolvePath(dirname(file), other);
+    const document = await readOptionsDocument(otherFile, path);
+    if (!document.ok) {
+      problems.push(document.problem);
+      continue;
+    }
+    // The same format; an alternative's own alternatives would compare with nothing, so none.
+    const parsed = parseTariffFile(document.document, other, main.tariff.timeZone);
+    if (!parsed.ok) problems.push(...parsed.problems);
+    else if (Object.keys(parsed.alternativeFiles).length > 0)
+      problems.push({ path: `${other}: alternatives`, message: "expected none in a tariff to compare with" });
+    else alternatives[name] = parsed.tariff;
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, tariff: main.tariff, alternatives };
 }
 
 /** Validates a parsed document; `label` starts every problem's path. */
-export function parseTariffFile(document: unknown, label: string, defaultTimeZone: string): TariffFileResult {
+export function parseTariffFile(document: unknown, label: string, defaultTimeZone: string): ParsedTariffFile {
   const data = structuredClone(document);
   const valid = validateSchema(data);
   const problems: ConfigProblem[] = [];
@@ -99,7 +132,8 @@ export function parseTariffFile(document: unknown, label: string, defaultTimeZon
     const within = (path: string) => (path === "(options)" ? label : `${label}: ${path}`);
     return { ok: false, problems: problems.map((problem) => ({ ...problem, path: within(problem.path) })) };
   }
-  return { ok: true, tariff: tariffOf(data as TariffFile, defaultTimeZone) };
+  const file = data as TariffFile;
+  return { ok: true, tariff: tariffOf(file, defaultTimeZone), alternativeFiles: file.alternatives ?? {} };
 }
 
 /** What the schema cannot say; each check looks only at values of the right shape. */

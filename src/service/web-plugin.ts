@@ -36,6 +36,7 @@ export function webPluginFor(
       meterTimeZone: hostZone,
       // With a dynamic price's live lookups, as the analytics price with it (analytics-plugin.ts).
       tariff,
+      tariffAlternatives: options.tariffAlternatives,
       version: VERSION,
     },
     {

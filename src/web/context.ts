@@ -18,6 +18,8 @@ export interface ApiContext {
   /** The zone meter clocks are read in (the host's). */
   readonly meterZone: ZonedCalendar;
   readonly tariff: Tariff | null;
+  /** Tariffs to compare with in /api/costs, by name (the tariff file's `alternatives`). */
+  readonly tariffAlternatives: Readonly<Record<string, Tariff>>;
   readonly version: string;
   readonly startedAt: number;
   readonly now: () => number;

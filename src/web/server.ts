@@ -29,6 +29,8 @@ export interface WebServerSettings {
   /** The zone meter clocks are read in (the host's). */
   readonly meterTimeZone: string;
   readonly tariff: Tariff | null;
+  /** Tariffs to compare with, by name. */
+  readonly tariffAlternatives: Readonly<Record<string, Tariff>>;
   readonly version: string;
   /** Where the built panel is; dist/panel by default. */
   readonly panelDir?: string;
@@ -66,6 +68,7 @@ export class WebServer implements Plugin {
           zone: new ZonedCalendar(settings.timeZone),
           meterZone: new ZonedCalendar(settings.meterTimeZone),
           tariff: settings.tariff,
+          tariffAlternatives: settings.tariffAlternatives,
           version: settings.version,
           startedAt: Date.now(),
           now: Date.now,

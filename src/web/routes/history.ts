@@ -188,7 +188,7 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
             period: { ...PERIOD_SCHEMA, default: "30d" },
             tariff: {
               type: "string",
-              description: `"${CONFIGURED}" (default) or "${FLAT_AVERAGE}": the same energy at the period's mean price`,
+              description: `"${CONFIGURED}" (default), "${FLAT_AVERAGE}" (the same energy at the period's mean price) or a name from the tariff file's alternatives`,
             },
             tarif: { type: "string", description: "the older spelling of tariff" },
             meter: METER_QUERY,
@@ -202,12 +202,20 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
       if (context.tariff === null)
         throw new ApiError(503, "no-tariff", "no tariff is configured (the tariff options or tariff.file)");
       const name = request.query.tariff ?? request.query.tarif ?? CONFIGURED;
-      if (name !== CONFIGURED && name !== FLAT_AVERAGE)
-        throw new ApiError(404, "unknown-tariff", `no tariff ${name}; known: ${CONFIGURED}, ${FLAT_AVERAGE}`);
+      const alternatives = context.tariffAlternatives;
+      if (name !== CONFIGURED && name !== FLAT_AVERAGE && !Object.hasOwn(alternatives, name)) {
+        const known = [CONFIGURED, FLAT_AVERAGE, ...Object.keys(alternatives)].join(", ");
+        throw new ApiError(404, "unknown-tariff", `no tariff ${name}; known: ${known}`);
+      }
       const meter = pickMeter(context, request.query.meter);
       const span = parsePeriod(request.query.period, context.now(), zone);
       const intervals = store.intervals(meter, span.fromMs, span.toMs);
-      const tariff = name === FLAT_AVERAGE ? flatAverageTariff(context.tariff, intervals) : context.tariff;
+      const tariff =
+        name === CONFIGURED
+          ? context.tariff
+          : name === FLAT_AVERAGE
+            ? flatAverageTariff(context.tariff, intervals)
+            : alternatives[name]!;
       return { tariff: name, period: spanJson(span), ...costReport(tariff, intervals) };
     },
   );

@@ -54,6 +54,7 @@ versions:
     const result = await loadTariffFile("tariff.yaml", folder, "Europe/Zurich");
     expect(result).toEqual({
       ok: true,
+      alternatives: {},
       tariff: {
         timeZone: "Europe/Brussels",
         currency: "EUR",
@@ -123,6 +124,43 @@ versions:
   });
 });
 
+describe("tariff file alternatives (tariffs to compare with)", () => {
+  const FLAT = "currency: CHF\nversions:\n  - valid_from: '2026-01-01'\n    import: {kind: fixed, price: 0.3}\n";
+
+  it("reads each named alternative from its own file, relative to the tariff file, in its zone", async () => {
+    await writeFile(join(folder, "tou.yaml"), FLAT.replace("0.3", "0.25"));
+    await writeFile(join(folder, "tariff.yaml"), `${FLAT}alternatives:\n  night-25: tou.yaml\n`);
+    const result = await loadTariffFile("tariff.yaml", folder, "Europe/Zurich");
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.alternatives)).toEqual(["night-25"]);
+    expect(result.alternatives["night-25"]).toMatchObject({
+      timeZone: "Europe/Zurich",
+      currency: "CHF",
+      versions: [{ validFrom: "2026-01-01", import: { kind: "fixed", pricePerKwh: 0.25 } }],
+    });
+  });
+
+  it("names the alternative whose file is missing, broken, or has alternatives of its own, and bad names", async () => {
+    await writeFile(join(folder, "nested.yaml"), `${FLAT}alternatives:\n  x: tariff.yaml\n`);
+    await writeFile(join(folder, "bad.yaml"), "currency: chf\nversions: []\n");
+    await writeFile(
+      join(folder, "tariff.yaml"),
+      `${FLAT}alternatives:\n  gone: absent.yaml\n  nested: nested.yaml\n  bad: bad.yaml\n`,
+    );
+    const result = await loadTariffFile("tariff.yaml", folder, "UTC");
+    const problems = result.ok ? [] : result.problems.map((problem) => problem.path);
+    expect(problems).toEqual([
+      "tariff.yaml: alternatives.gone",
+      "nested.yaml: alternatives",
+      expect.stringMatching(/^bad\.yaml: /),
+      expect.stringMatching(/^bad\.yaml: /),
+    ]);
+    const named = parseTariffFile({ currency: "CHF", versions: [], alternatives: { "Bad Name": "x.yaml" } }, "t", "UTC");
+    expect(named.ok ? [] : named.problems.map((problem) => problem.path)).toContain("t: alternatives");
+  });
+});
+
 describe("tariff file problems", () => {
   it.each([
     ["no currency", { versions: [fixed("2026-01-01")] }, "tariff.yaml: currency", "required"],
@@ -137,7 +175,7 @@ describe("tariff file problems", () => {
       "an unknown top-level key",
       { currency: "CHF", versions: [fixed("2026-01-01")], vat: 8 },
       "tariff.yaml: vat",
-      "unknown option (the options here are: currency, time_zone, holidays, versions)",
+      "unknown option (the options here are: currency, time_zone, holidays, versions, alternatives)",
     ],
     [
       "a price kind that does not exist",

@@ -200,6 +200,30 @@ describe("the API routes", () => {
     });
   });
 
+  it("costs a period under a named alternative from the tariff file, and lists the names it knows", async () => {
+    const fixed = {
+      timeZone: "Europe/Zurich",
+      currency: "CHF",
+      versions: [{ validFrom: "2020-01-01", import: { kind: "fixed" as const, pricePerKwh: 0.25 } }],
+    };
+    const compared = await webFixture({ now: () => NOW, tariffAlternatives: { "fixed-25": fixed } });
+    try {
+      compared.source.push(E450_PUSH);
+      const key = [...compared.live.meters.keys()][0]!;
+      compared.store.writeIntervals(key, quarters(DAY_START, 192, (i) => (i % 96 < 4 ? 0.4 : 0.1)));
+      const response = await compared.app.inject("/api/costs?period=2026-03-02/2026-03-03&tariff=fixed-25");
+      const body = response.json();
+      expect(body.tariff).toBe("fixed-25");
+      // 2 × 10.8 kWh at 0.25, nothing else in that tariff.
+      expect(body.importCost).toBeCloseTo(2 * 10.8 * 0.25, 9);
+      expect(body.netCost).toBeCloseTo(2 * 10.8 * 0.25, 9);
+      const unknown = (await compared.app.inject("/api/costs?tariff=nope")).json();
+      expect(unknown.error.message).toBe("no tariff nope; known: configured, flat-average, fixed-25");
+    } finally {
+      await compared.close();
+    }
+  });
+
   it("answers 503 no-tariff without a tariff, and 503 unavailable without a store", async () => {
     const bare = await webFixture({ tariff: null, withoutStore: true });
     try {

@@ -51,6 +51,7 @@ export interface WebFixture {
 export interface FixtureOptions {
   readonly access?: WebAccess;
   readonly tariff?: Tariff | null;
+  readonly tariffAlternatives?: Readonly<Record<string, Tariff>>;
   readonly panelDir?: string;
   readonly now?: () => number;
   readonly resetGuard?: ApiContext["resetGuard"];
@@ -78,6 +79,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
       zone,
       meterZone: zone,
       tariff: options.tariff === undefined ? TARIFF : options.tariff,
+      tariffAlternatives: options.tariffAlternatives ?? {},
       version: "9.9.9",
       startedAt: Date.now(),
       now: options.now ?? Date.now,

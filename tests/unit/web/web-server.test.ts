@@ -53,6 +53,7 @@ describe("WebServer", () => {
         timeZone: ZONE,
         meterTimeZone: ZONE,
         tariff: null,
+        tariffAlternatives: {},
         version: "1.2.3",
         panelDir: join(folder, "no-panel"),
       },
