@@ -118,6 +118,7 @@ export async function benchWeb(): Promise<void> {
     const base = `http://127.0.0.1:${server.port}`;
     const file = await latencies(`${base}/assets/app.js`);
     const year = await latencies(`${base}/api/data?period=1y&resolution=15min`);
+    const yearColumns = await latencies(`${base}/api/data?period=1y&resolution=15min&format=columns`);
     const latest = await latencies(`${base}/api/readings/latest`);
     const ms = (value: number) => `${value.toFixed(2)} ms`;
     const row = (name: string, r: typeof file) =>
@@ -127,8 +128,9 @@ export async function benchWeb(): Promise<void> {
       `  data: one meter, ${DAYS} days × 96 quarter-hours in the store; ${REQUESTS} requests each over loopback HTTP after ${WARM_UP} to warm up`,
       `  baseline (static file of the panel, same server): p50 ${ms(file.p50)}, p95 ${ms(file.p95)} (${(file.bytes / 1024).toFixed(0)} kB)`,
       row("GET /api/data?period=1y&resolution=15min", year),
+      row("GET /api/data?period=1y&resolution=15min&format=columns (what the panel asks)", yearColumns),
       row("GET /api/readings/latest", latest),
-      `  target p95 ≤ 50 ms for the year query: ${year.p95 <= 50 ? "met" : "MISSED"} (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores while measuring)`,
+      `  target p95 ≤ 50 ms for the year query: ${yearColumns.p95 <= 50 ? "met" : "MISSED"} with format=columns, ${year.p95 <= 50 ? "met" : "missed"} as points (load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores while measuring)`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   } finally {

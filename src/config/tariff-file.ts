@@ -67,7 +67,11 @@ type Failed = { readonly ok: false; readonly problems: readonly ConfigProblem[] 
 
 /** One parsed file: its tariff, and the files of the tariffs to compare with, by name. */
 export type ParsedTariffFile =
-  | { readonly ok: true; readonly tariff: Tariff; readonly alternativeFiles: Readonly<Record<string, string>> }
+  | {
+      readonly ok: true;
+      readonly tariff: Tariff;
+      readonly alternativeFiles: Readonly<Record<string, string>>;
+    }
   | Failed;
 
 /** A tariff file with its alternatives read too. */

@@ -47,16 +47,18 @@ export interface EnergyPoint {
 }
 
 /**
- * Energy points from the store's columns (no object per stored interval: for a year of quarter
- * hours those cost more than the read itself), summed into the resolution's buckets.
+ * Sums the store's energy columns (no object per stored interval: for a year of quarter hours
+ * those cost more than the read itself) into the resolution's buckets, in time order;
+ * `exportKwh` is NaN for a meter without an export register.
  */
-export function energySeries(
+function eachBucket(
   store: HistoryStore,
   meter: string,
   span: Span,
   resolution: Resolution,
   zone: ZonedCalendar,
-): EnergyPoint[] {
+  visit: (t: number, importKwh: number, exportKwh: number, estimated: boolean) => void,
+): void {
   const columns = store.energy(meter, span.fromMs, span.toMs);
   const bucketOf =
     resolution === "15min"
@@ -64,25 +66,15 @@ export function energySeries(
       : resolution === "1h"
         ? (ms: number) => zone.startOfHour(ms)
         : (ms: number) => zone.startOfDay(ms);
-  const out: EnergyPoint[] = [];
   let t = Number.NaN;
   let importKwh = 0;
   let exportKwh = Number.NaN;
   let estimated = false;
-  const flush = () => {
-    if (Number.isNaN(t)) return;
-    out.push({
-      t,
-      importKwh: kwh(importKwh),
-      exportKwh: Number.isNaN(exportKwh) ? null : kwh(exportKwh),
-      estimated,
-    });
-  };
   for (let i = 0; i < columns.length; i++) {
     const startMs = columns.startMs[i]!;
     const bucket = bucketOf ? bucketOf(startMs) : startMs;
     if (bucket !== t) {
-      flush();
+      if (!Number.isNaN(t)) visit(t, importKwh, exportKwh, estimated);
       t = bucket;
       importKwh = 0;
       exportKwh = Number.NaN;
@@ -93,7 +85,25 @@ export function energySeries(
     if (!Number.isNaN(exported)) exportKwh = (Number.isNaN(exportKwh) ? 0 : exportKwh) + exported;
     estimated ||= columns.estimated[i] === 1;
   }
-  flush();
+  if (!Number.isNaN(t)) visit(t, importKwh, exportKwh, estimated);
+}
+
+export function energySeries(
+  store: HistoryStore,
+  meter: string,
+  span: Span,
+  resolution: Resolution,
+  zone: ZonedCalendar,
+): EnergyPoint[] {
+  const out: EnergyPoint[] = [];
+  eachBucket(store, meter, span, resolution, zone, (t, importKwh, exportKwh, estimated) => {
+    out.push({
+      t,
+      importKwh: kwh(importKwh),
+      exportKwh: Number.isNaN(exportKwh) ? null : kwh(exportKwh),
+      estimated,
+    });
+  });
   return out;
 }
 
@@ -104,4 +114,43 @@ export function powerSeries(store: HistoryStore, meter: string, span: Span): Pow
       .samples(meter, quantity, span.fromMs, span.toMs)
       .map((s) => ({ t: s.minuteMs, quantity, min: watts(s.min), mean: watts(s.mean), max: watts(s.max) })),
   );
+}
+
+/**
+ * The same points as integer columns (`format=columns`): minutes after `t0`, and energies in mWh.
+ * A year of quarter hours as objects spends most of its time turning 100,000 doubles into text;
+ * small integers serialise an order of magnitude faster, and the body is half the size.
+ */
+export interface EnergyColumnsJson {
+  readonly t0: number | null;
+  readonly minutes: number[];
+  readonly importMilliWh: number[];
+  /** null when the meter states no export register. */
+  readonly exportMilliWh: number[] | null;
+  /** 1 where the energy was shared out over a link outage. */
+  readonly estimated: number[];
+}
+
+export function energyColumnsJson(
+  store: HistoryStore,
+  meter: string,
+  span: Span,
+  resolution: Resolution,
+  zone: ZonedCalendar,
+): EnergyColumnsJson {
+  let t0: number | null = null;
+  const minutes: number[] = [];
+  const importMilliWh: number[] = [];
+  const exportMilliWh: number[] = [];
+  const estimated: number[] = [];
+  let hasExport = false;
+  eachBucket(store, meter, span, resolution, zone, (t, importKwh, exportKwh, flagged) => {
+    t0 ??= t;
+    minutes.push(Math.round((t - t0) / 60_000));
+    importMilliWh.push(Math.round(importKwh * 1e6));
+    hasExport ||= !Number.isNaN(exportKwh);
+    exportMilliWh.push(Number.isNaN(exportKwh) ? 0 : Math.round(exportKwh * 1e6));
+    estimated.push(flagged ? 1 : 0);
+  });
+  return { t0, minutes, importMilliWh, exportMilliWh: hasExport ? exportMilliWh : null, estimated };
 }

@@ -5,6 +5,7 @@ import { costReport, FLAT_AVERAGE, flatAverageTariff } from "../cost-report.js";
 import { ApiError, ERROR_RESPONSES } from "../errors.js";
 import {
   DEFAULT_RESOLUTION,
+  energyColumnsJson,
   energySeries,
   isEnergyResolution,
   powerSeries,
@@ -32,8 +33,9 @@ const DATA_SCHEMA = {
     period: SPAN_SCHEMA,
     resolution: { type: "string", enum: [...RESOLUTIONS] },
     energy: {
-      type: "array",
-      description: "15min, 1h, 1d: energy per interval starting at t (epoch ms)",
+      type: ["array", "object"],
+      description:
+        "15min, 1h, 1d: energy per interval starting at t (epoch ms); with format=columns an object of integer columns: t0 (epoch ms), minutes after t0, importMilliWh, exportMilliWh (null without an export register), estimated (0/1)",
       items: {
         type: "object",
         required: ["t", "importKwh", "exportKwh", "estimated"],
@@ -129,7 +131,7 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
   const { zone } = context;
   const spanJson = (span: Span) => ({ from: zone.formatIso(span.fromMs), to: zone.formatIso(span.toMs) });
 
-  app.get<{ Querystring: PeriodQuery & { resolution?: Resolution } }>(
+  app.get<{ Querystring: PeriodQuery & { resolution?: Resolution; format: "points" | "columns" } }>(
     "/api/data",
     {
       schema: {
@@ -139,6 +141,13 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
           additionalProperties: false,
           properties: {
             period: { ...PERIOD_SCHEMA, default: "24h" },
+            format: {
+              type: "string",
+              enum: ["points", "columns"],
+              default: "points",
+              description:
+                "points: an object per interval; columns: integer columns, for charts of long periods",
+            },
             resolution: {
               type: "string",
               enum: [...RESOLUTIONS],
@@ -166,7 +175,11 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
         meter,
         period: spanJson(span),
         resolution,
-        energy: energy ? energySeries(store, meter, span, resolution, zone) : [],
+        energy: !energy
+          ? []
+          : request.query.format === "columns"
+            ? energyColumnsJson(store, meter, span, resolution, zone)
+            : energySeries(store, meter, span, resolution, zone),
         power: energy ? [] : powerSeries(store, meter, span),
       };
       // Serialized natively: for a year of quarter-hours (35 000 points) V8's JSON.stringify took a

@@ -125,7 +125,8 @@ versions:
 });
 
 describe("tariff file alternatives (tariffs to compare with)", () => {
-  const FLAT = "currency: CHF\nversions:\n  - valid_from: '2026-01-01'\n    import: {kind: fixed, price: 0.3}\n";
+  const FLAT =
+    "currency: CHF\nversions:\n  - valid_from: '2026-01-01'\n    import: {kind: fixed, price: 0.3}\n";
 
   it("reads each named alternative from its own file, relative to the tariff file, in its zone", async () => {
     await writeFile(join(folder, "tou.yaml"), FLAT.replace("0.3", "0.25"));
@@ -156,7 +157,11 @@ describe("tariff file alternatives (tariffs to compare with)", () => {
       expect.stringMatching(/^bad\.yaml: /),
       expect.stringMatching(/^bad\.yaml: /),
     ]);
-    const named = parseTariffFile({ currency: "CHF", versions: [], alternatives: { "Bad Name": "x.yaml" } }, "t", "UTC");
+    const named = parseTariffFile(
+      { currency: "CHF", versions: [], alternatives: { "Bad Name": "x.yaml" } },
+      "t",
+      "UTC",
+    );
     expect(named.ok ? [] : named.problems.map((problem) => problem.path)).toContain("t: alternatives");
   });
 });

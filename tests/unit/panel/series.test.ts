@@ -5,6 +5,7 @@ import {
   column,
   energyColumns,
   monthlyEnergy,
+  pointsFromColumns,
   powerColumns,
   total,
 } from "../../../web/panel/src/charts/series.js";
@@ -127,5 +128,23 @@ describe("chart columns", () => {
   it("turn the theme's hex colours into translucent fills", () => {
     expect(withAlpha("#488fc2", 0.3)).toBe("rgba(72,143,194,0.3)");
     expect(withAlpha("rebeccapurple", 0.3)).toBe("rebeccapurple");
+  });
+});
+
+describe("pointsFromColumns", () => {
+  it("turns /api/data's integer columns back into points, mWh into kWh and minutes into times", () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    expect(
+      pointsFromColumns({
+        t0,
+        minutes: [0, 15],
+        importMilliWh: [250_000, 1],
+        exportMilliWh: null,
+        estimated: [0, 1],
+      }),
+    ).toEqual([
+      { t: t0, importKwh: 0.25, exportKwh: null, estimated: false },
+      { t: t0 + 900_000, importKwh: 0.000001, exportKwh: null, estimated: true },
+    ]);
   });
 });

@@ -169,6 +169,22 @@ describe("the API routes", () => {
     }
   });
 
+  it("answers the same energy as integer columns with format=columns", async () => {
+    const url = "/api/data?period=2026-03-02/2026-03-03&resolution=15min";
+    const points = (await get(url)).body.energy;
+    const { status, body } = await get(`${url}&format=columns`);
+    expect(status).toBe(200);
+    const columns = body.energy;
+    expect(columns.t0).toBe(points[0].t);
+    expect(columns.minutes).toHaveLength(points.length);
+    expect(columns.minutes.slice(0, 3)).toEqual([0, 15, 30]);
+    expect(columns.importMilliWh.slice(0, 5)).toEqual([400_000, 400_000, 400_000, 400_000, 100_000]);
+    expect(columns.importMilliWh.map((mwh: number) => mwh / 1e6)).toEqual(
+      points.map((p: { importKwh: number }) => p.importKwh),
+    );
+    expect(columns.estimated).toEqual(points.map((p: { estimated: boolean }) => (p.estimated ? 1 : 0)));
+  });
+
   it("costs a period under the configured tariff, by day and by rate, and under the flat average", async () => {
     const { status, body } = await get("/api/costs?period=2026-03-02/2026-03-03");
     expect(status).toBe(200);
@@ -210,7 +226,10 @@ describe("the API routes", () => {
     try {
       compared.source.push(E450_PUSH);
       const key = [...compared.live.meters.keys()][0]!;
-      compared.store.writeIntervals(key, quarters(DAY_START, 192, (i) => (i % 96 < 4 ? 0.4 : 0.1)));
+      compared.store.writeIntervals(
+        key,
+        quarters(DAY_START, 192, (i) => (i % 96 < 4 ? 0.4 : 0.1)),
+      );
       const response = await compared.app.inject("/api/costs?period=2026-03-02/2026-03-03&tariff=fixed-25");
       const body = response.json();
       expect(body.tariff).toBe("fixed-25");
@@ -423,6 +442,7 @@ describe("the API routes", () => {
       ].sort(),
     );
     expect(body.paths["/api/data"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      "format",
       "meter",
       "period",
       "resolution",

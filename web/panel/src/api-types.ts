@@ -55,6 +55,18 @@ export interface PowerPoint {
   readonly max: number;
 }
 
+/** /api/data's energy with format=columns: integer columns, mWh, minutes after t0. */
+export interface EnergyColumnsResponse {
+  readonly meter: string;
+  readonly energy: {
+    readonly t0: number | null;
+    readonly minutes: readonly number[];
+    readonly importMilliWh: readonly number[];
+    readonly exportMilliWh: readonly number[] | null;
+    readonly estimated: readonly number[];
+  };
+}
+
 export interface DataResponse {
   readonly meter: string;
   readonly period: Period;

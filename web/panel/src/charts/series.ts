@@ -3,7 +3,7 @@
  * year of 15-minute intervals (35,040 points) stays a handful of flat buffers; every point is kept
  * (uPlot draws them on one canvas and thins lines per pixel column itself).
  */
-import type { EnergyPoint, ForecastHour, PowerPoint } from "../api-types.js";
+import type { EnergyColumnsResponse, EnergyPoint, ForecastHour, PowerPoint } from "../api-types.js";
 
 export type Column = Float64Array | (number | null)[];
 
@@ -203,4 +203,18 @@ export function total(values: Column): number {
   let sum = 0;
   for (const value of values) sum += value ?? 0;
   return sum;
+}
+
+/**
+ * The compact columns /api/data answers with format=columns (integers: a year of quarter hours
+ * arrives in half the bytes and parses several times faster) as the points the charts take.
+ */
+export function pointsFromColumns(columns: EnergyColumnsResponse["energy"]): EnergyPoint[] {
+  const t0 = columns.t0 ?? 0;
+  return columns.minutes.map((minutes, i) => ({
+    t: t0 + minutes * 60_000,
+    importKwh: columns.importMilliWh[i]! / 1e6,
+    exportKwh: columns.exportMilliWh === null ? null : columns.exportMilliWh[i]! / 1e6,
+    estimated: columns.estimated[i] === 1,
+  }));
 }

@@ -4,7 +4,7 @@
  */
 import uPlot from "uplot";
 import { getJson } from "../api.js";
-import type { DataResponse, ForecastResponse } from "../api-types.js";
+import type { DataResponse, EnergyColumnsResponse, ForecastResponse, EnergyPoint } from "../api-types.js";
 import { type ChartHandle, mountChart, timeAxes, timeSeries } from "../charts/chart.js";
 import { withAlpha } from "../charts/color.js";
 import {
@@ -12,6 +12,7 @@ import {
   type EnergyResolution,
   energyColumns,
   monthlyEnergy,
+  pointsFromColumns,
   powerColumns,
   total,
 } from "../charts/series.js";
@@ -66,7 +67,7 @@ const steps: uPlot.Series.PathBuilder = (chart, seriesIndex, first, last) => {
 function energyChart(
   container: HTMLElement,
   context: PageContext,
-  data: DataResponse,
+  data: { readonly energy: readonly EnergyPoint[] },
   resolution: EnergyResolution,
   forecast: ForecastResponse | null,
 ): ChartHandle | null {
@@ -210,9 +211,10 @@ export const historyPage: Page = (root, context) => {
     const wantsForecast = resolution === "15min" || resolution === "1h";
     const wantsPower = POWER_PERIODS.includes(period);
     const [energy, power, forecast] = await Promise.all([
-      getJson<DataResponse>("data", {
+      getJson<EnergyColumnsResponse>("data", {
         period,
         resolution: resolution === "month" ? "1d" : resolution,
+        format: "columns",
         meter,
       }),
       wantsPower ? getJson<DataResponse>("data", { period, resolution: "1min", meter }) : null,
@@ -225,7 +227,7 @@ export const historyPage: Page = (root, context) => {
       const chart = energyChart(
         energyBox,
         context,
-        energy.data,
+        { energy: pointsFromColumns(energy.data.energy) },
         resolution,
         forecast?.ok ? forecast.data : null,
       );
