@@ -14,7 +14,15 @@ export const RECORD_JSON = `(() => {
   window.__e450Json = [];
   Response.prototype.json = async function () {
     const value = await parse.call(this);
-    const energy = value !== null && Array.isArray(value.energy) ? value.energy.length : null;
+    // Points, or (format=columns, what the History page asks) integer columns.
+    const energy =
+      value === null || typeof value.energy !== "object" || value.energy === null
+        ? null
+        : Array.isArray(value.energy)
+          ? value.energy.length
+          : Array.isArray(value.energy.minutes)
+            ? value.energy.minutes.length
+            : null;
     window.__e450Json.push({ url: this.url, at: performance.now(), energy });
     return value;
   };
