@@ -48,6 +48,8 @@ export interface MeterDiagnostics {
    * for a while); null for a TCP bridge or the virtual meter, which own their settings.
    */
   readonly line: { readonly format: SerialFormat; readonly hunting: boolean } | null;
+  /** Meter clock − host clock at the latest push with a clock, in s; null before one. */
+  readonly clockOffsetSeconds: number | null;
 }
 
 export interface MeterEvents extends Record<string, unknown> {

@@ -18,6 +18,8 @@ import { Availability } from "./availability.js";
 import { derivedReadings } from "./derived.js";
 import { MeterIdentities } from "./identities.js";
 import { IdentityGate } from "./identity-gate.js";
+import { hostTimeZone, ZonedCalendar } from "../time/zoned.js";
+import { CLOCK_OFFSET_WARNING_S, clockOffsetSeconds } from "./clock-offset.js";
 import type { IntegrityGuard } from "./integrity-guard.js";
 import { IssueLog } from "./issue-log.js";
 import type { LinkWatchdogOptions } from "./link-watchdog.js";
@@ -39,6 +41,8 @@ export interface MeterRuntimeOptions {
   readonly guard: IntegrityGuard;
   readonly availability: LinkWatchdogOptions;
   readonly hunt?: FormatHunt | null;
+  /** The zone the meter's clock is read in; the host's by default, as everywhere else. */
+  readonly meterTimeZone?: string;
   /** How often the counters go out as a diagnostics event. Default 10 s. */
   readonly diagnosticsEveryMs?: number;
   readonly clock?: () => number;
@@ -74,6 +78,10 @@ export class MeterRuntime {
   private huntIndex = 0;
   /** The serial settings the line is set to; null for a TCP bridge or the virtual meter. */
   private lineFormat: SerialFormat | null;
+  /** Meter clock − host clock of the latest push with a clock, in s (clock-offset.ts). */
+  private clockOffset: number | null = null;
+  private clockWarnedAt: number | null = null;
+  private readonly meterZone: ZonedCalendar;
   /** The reader's last good frame time when the hunt was last re-armed. */
   private lastGoodFrameAt: number | null = null;
   private running = false;
@@ -91,6 +99,7 @@ export class MeterRuntime {
     this.guard = options.guard;
     this.hunt = options.hunt && options.hunt.formats.length > 1 ? options.hunt : null;
     this.lineFormat = options.hunt?.formats[0] ?? null;
+    this.meterZone = new ZonedCalendar(options.meterTimeZone ?? hostTimeZone());
     this.clock = options.clock ?? Date.now;
     this.diagnosticsEveryMs = options.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
     this.identities = new MeterIdentities(options.id);
@@ -187,6 +196,7 @@ export class MeterRuntime {
    */
   private accept(snapshot: Snapshot, receivedAt: number): void {
     this.bus.emit("decoded", { meter: this.id, snapshot, receivedAt });
+    this.noteClock(snapshot.meterTime, receivedAt);
     if (snapshot.readings.length === 0) {
       this.refuse(
         "empty-snapshot",
@@ -218,6 +228,19 @@ export class MeterRuntime {
     const derived = derivedReadings(screened.readings);
     this.bus.emit("snapshot", { meter: this.id, identity, snapshot: screened, derived, receivedAt });
     this.availability.pushArrived(identity);
+  }
+
+  private noteClock(meterTime: string | null, receivedAt: number): void {
+    const offset = clockOffsetSeconds(meterTime, receivedAt, this.meterZone);
+    if (offset === null) return;
+    this.clockOffset = offset;
+    const far = Math.abs(offset) > CLOCK_OFFSET_WARNING_S;
+    if (far && (this.clockWarnedAt === null || receivedAt - this.clockWarnedAt >= 3_600_000)) {
+      this.clockWarnedAt = receivedAt;
+      this.logger.warn(
+        `meter ${this.id}: its clock is ${Math.abs(offset)} s ${offset > 0 ? "ahead of" : "behind"} this host's; check the host's time synchronisation (NTP) and time zone (TZ)`,
+      );
+    } else if (!far) this.clockWarnedAt = null;
   }
 
   /**
@@ -348,6 +371,7 @@ export class MeterRuntime {
         readingsRejected: Object.fromEntries(this.implausible),
         stateWriteFailures: writes.failures,
         lastStateError: writes.lastError,
+        clockOffsetSeconds: this.clockOffset,
         line: this.lineFormat && {
           format: this.lineFormat,
           hunting:

@@ -28,6 +28,7 @@ const DIAGNOSTICS_SCHEMA = {
           "stateWriteFailures",
           "lastStateError",
           "line",
+          "clockOffsetSeconds",
         ],
         properties: {
           meter: { type: "string" },
@@ -42,6 +43,11 @@ const DIAGNOSTICS_SCHEMA = {
           readingsRejected: { ...COUNTS, description: "impossible instantaneous values, by kind" },
           stateWriteFailures: { type: "integer" },
           lastStateError: { type: ["string", "null"] },
+          clockOffsetSeconds: {
+            type: ["integer", "null"],
+            description:
+              "the meter's clock minus this host's at the latest push, in s; minutes mean a wrong host clock or zone",
+          },
           line: {
             description: "the serial settings the line is set to; null off a serial port",
             anyOf: [

@@ -264,6 +264,7 @@ describe("setupReport: the frames and the key", () => {
       stateWriteFailures: 0,
       lastStateError: null,
       line: null,
+      clockOffsetSeconds: 1,
     };
     const issues = [
       { at: NOW - 9_000, issue: { code: "frame-fcs", message: "frame discarded (fcs)" } },

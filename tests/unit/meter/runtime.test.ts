@@ -87,6 +87,8 @@ function setup(options: SetupOptions = {}) {
       reader,
       guard,
       hunt: options.hunt === undefined ? HUNT : options.hunt,
+      // The simulator's meters keep Central European Time.
+      meterTimeZone: "Europe/Vienna",
       availability: { missedPushes: 3, initialIntervalMs: 60_000 },
     },
     bus,
@@ -281,6 +283,8 @@ describe("MeterRuntime", () => {
           lastStateError: null,
           // The hunt's first setting, kept: a frame with a good checksum came 5 s ago.
           line: { format: { baudRate: 2400, dataBits: 8, parity: "even", stopBits: 1 }, hunting: false },
+          // The push is stamped with the second it was sent, and arrives in the same one.
+          clockOffsetSeconds: 0,
         },
       },
     ]);

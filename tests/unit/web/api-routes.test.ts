@@ -33,6 +33,7 @@ const DIAGNOSTICS: MeterDiagnostics = {
   stateWriteFailures: 0,
   lastStateError: null,
   line: { format: { baudRate: 2400, dataBits: 8, parity: "even", stopBits: 1 }, hunting: false },
+  clockOffsetSeconds: -3,
 };
 
 describe("the API routes", () => {

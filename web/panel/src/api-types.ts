@@ -145,6 +145,8 @@ export interface MeterDiagnostics {
   readonly readingsRejected: Readonly<Record<string, number>>;
   readonly stateWriteFailures: number;
   readonly lastStateError: string | null;
+  /** Meter clock − host clock, in s; null before a push with a clock (older servers: absent). */
+  readonly clockOffsetSeconds?: number | null;
 }
 
 export interface DiagnosticsResponse {

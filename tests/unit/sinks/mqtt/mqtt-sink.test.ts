@@ -221,6 +221,7 @@ describe("MqttSink", () => {
       stateWriteFailures: 4,
       lastStateError: "EROFS: read-only file system",
       line: null,
+      clockOffsetSeconds: null,
     });
     expect(connection.to(/^e450\/bridge\//)).toEqual([
       { topic: "e450/bridge/link_status", payload: "connecting" },

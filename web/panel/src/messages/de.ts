@@ -190,6 +190,9 @@ export const de: Messages = {
   "diagnostics.decryptionFailures": "Entschlüsselungsfehler",
   "diagnostics.totalsHeldBack": "Vom Wächter zurückgehaltene Zählerstände",
   "diagnostics.lastFrame": "Letzter Frame",
+  "diagnostics.clockOffset": "Zähleruhr gegenüber diesem Rechner",
+  "diagnostics.clockOffsetValue":
+    "{seconds} s (Minuten bedeuten eine falsche Uhr oder Zeitzone des Rechners)",
   "diagnostics.stateWriteFailures": "Fehlgeschlagene Schreibvorgänge der Zustandsdatei",
   "diagnostics.lastStateError": "Letzter Fehler der Zustandsdatei",
   "diagnostics.framesRejected": "Verworfene Frames nach Grund",

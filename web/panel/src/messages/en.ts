@@ -184,6 +184,8 @@ export const en = {
   "diagnostics.decryptionFailures": "Decryption failures",
   "diagnostics.totalsHeldBack": "Totals held back by the guard",
   "diagnostics.lastFrame": "Last frame",
+  "diagnostics.clockOffset": "Meter clock vs. this host",
+  "diagnostics.clockOffsetValue": "{seconds} s (minutes mean a wrong host clock or time zone)",
   "diagnostics.stateWriteFailures": "Failed state-file writes",
   "diagnostics.lastStateError": "Last state-file error",
   "diagnostics.framesRejected": "Rejected frames by reason",

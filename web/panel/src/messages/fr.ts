@@ -191,6 +191,9 @@ export const fr: Messages = {
   "diagnostics.decryptionFailures": "Échecs de déchiffrement",
   "diagnostics.totalsHeldBack": "Index retenus par le garde-fou",
   "diagnostics.lastFrame": "Dernière trame",
+  "diagnostics.clockOffset": "Horloge du compteur par rapport à cet hôte",
+  "diagnostics.clockOffsetValue":
+    "{seconds} s (des minutes signifient une horloge ou un fuseau horaire erroné de l'hôte)",
   "diagnostics.stateWriteFailures": "Écritures du fichier d'état échouées",
   "diagnostics.lastStateError": "Dernière erreur du fichier d'état",
   "diagnostics.framesRejected": "Trames rejetées par motif",

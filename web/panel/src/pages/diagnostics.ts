@@ -90,6 +90,17 @@ export const diagnosticsPage: Page = (root, { t, language, meter }) => {
           "diag-guard-holds",
         ],
         [t("diagnostics.lastFrame"), formatDateTime(language, diagnostics.lastFrameAt)],
+        ...(diagnostics.clockOffsetSeconds === undefined || diagnostics.clockOffsetSeconds === null
+          ? []
+          : [
+              [
+                t("diagnostics.clockOffset"),
+                t("diagnostics.clockOffsetValue", {
+                  seconds: formatNumber(language, diagnostics.clockOffsetSeconds, 0),
+                }),
+                "diag-clock-offset",
+              ] as const,
+            ]),
         [t("diagnostics.stateWriteFailures"), formatNumber(language, diagnostics.stateWriteFailures, 0)],
         ...(diagnostics.lastStateError === null
           ? []
