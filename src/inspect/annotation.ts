@@ -44,6 +44,27 @@ export class Annotation {
     this.issue(issue);
   }
 
+  /**
+   * Segments of a push whose last segment never came (the input ended): each labelled as data
+   * that could not be decoded, and one `truncated` issue.
+   */
+  unfinishedSegments(
+    segments: readonly Region[],
+    layer: "hdlc" | "mbus",
+    why: string,
+    message: string,
+  ): void {
+    for (const segment of segments) {
+      this.leaf(segment, 0, segment.length, 2, {
+        layer,
+        label: "segment data",
+        value: `${segment.length} bytes`,
+        note: `not decoded: ${why}`,
+      });
+    }
+    if (segments.length > 0) this.issue({ code: "truncated", message });
+  }
+
   issue(issue: Issue): void {
     if (!this.issueList.some((known) => known.code === issue.code && known.message === issue.message))
       this.issueList.push(issue);

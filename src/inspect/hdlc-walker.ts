@@ -73,16 +73,12 @@ export class HdlcWalker {
 
   /** End of the input: segments whose last one never came. */
   finish(): void {
-    for (const segment of this.segments) {
-      this.out.leaf(segment, 0, segment.length, 2, {
-        layer: "hdlc",
-        label: "segment data",
-        value: `${segment.length} bytes`,
-        note: "not decoded: the input ended before the last segment (S bit clear)",
-      });
-    }
-    if (this.segments.length > 0)
-      this.out.issue({ code: "truncated", message: "the input ended before the last HDLC segment" });
+    this.out.unfinishedSegments(
+      this.segments,
+      "hdlc",
+      "the input ended before the last segment (S bit clear)",
+      "the input ended before the last HDLC segment",
+    );
     this.segments = [];
   }
 

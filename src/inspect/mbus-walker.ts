@@ -76,16 +76,12 @@ export class MbusWalker {
   }
 
   finish(): void {
-    for (const segment of this.segments) {
-      this.out.leaf(segment, 0, segment.length, 2, {
-        layer: "mbus",
-        label: "segment data",
-        value: `${segment.length} bytes`,
-        note: "not decoded: the input ended before the last segment (CI bit 4)",
-      });
-    }
-    if (this.segments.length > 0)
-      this.out.issue({ code: "truncated", message: "the input ended before the last M-Bus DLMS segment" });
+    this.out.unfinishedSegments(
+      this.segments,
+      "mbus",
+      "the input ended before the last segment (CI bit 4)",
+      "the input ended before the last M-Bus DLMS segment",
+    );
     this.segments = [];
   }
 

@@ -3,6 +3,8 @@
  * energies are kWh as JavaScript numbers (the store's sums need no more than double precision:
  * a 15-minute increment of a Wh register is exact to well below a µWh).
  */
+import type { CostSummary } from "../analytics/cost/types.js";
+import type { AnomalyIncident } from "../model/insights.js";
 
 /**
  * Where an interval's energy came from. `live`: both ends were read from the meter within the
@@ -45,33 +47,15 @@ export interface MinuteSample {
 }
 
 /** An anomaly incident as the live detectors opened it; `open` until the detector closes it. */
-export interface StoredAnomaly {
-  /** Stable per incident: kind and start. */
-  readonly id: string;
-  readonly kind: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly expected: number;
-  readonly observed: number;
-  readonly unit: string;
-  readonly score: number;
-  readonly message: string;
+export interface StoredAnomaly extends AnomalyIncident {
   readonly open: boolean;
 }
 
 export type CostPeriod = "day" | "month";
 
 /** A day's or month's cost as the ledger summed it; `key` is the local date YYYY-MM-DD or month YYYY-MM. */
-export interface StoredCostSummary {
+export interface StoredCostSummary extends CostSummary {
   readonly period: CostPeriod;
   readonly key: string;
   readonly currency: string;
-  readonly importKwh: number;
-  readonly exportKwh: number;
-  readonly importCost: number;
-  readonly exportCredit: number;
-  readonly standingCharges: number;
-  readonly capacityCost: number;
-  readonly netCost: number;
-  readonly unpricedIntervals: number;
 }

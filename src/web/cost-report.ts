@@ -6,22 +6,14 @@
  */
 import { computeCosts } from "../analytics/cost/ledger.js";
 import { meanPrice, priceAt, resolveVersions, versionAt } from "../analytics/cost/rules.js";
-import type { EnergyPrice, MeteredInterval, Tariff } from "../analytics/cost/types.js";
+import type { CostSummary, EnergyPrice, MeteredInterval, Tariff } from "../analytics/cost/types.js";
 import type { StoredInterval } from "../store/types.js";
 import { ZonedCalendar } from "../time/zoned.js";
 
 export const FLAT_AVERAGE = "flat-average";
 
-export interface CostReport {
+export interface CostReport extends CostSummary {
   readonly currency: string;
-  readonly importKwh: number;
-  readonly exportKwh: number;
-  readonly importCost: number;
-  readonly exportCredit: number;
-  readonly standingCharges: number;
-  readonly capacityCost: number;
-  readonly netCost: number;
-  readonly unpricedIntervals: number;
   readonly days: { date: string; netCost: number; importKwh: number }[];
   readonly byRate: { rate: string; importKwh: number; cost: number }[];
 }
