@@ -139,6 +139,16 @@ describe("HomeAssistantPrices with a Home Assistant websocket server", () => {
 
     await server.restart(300);
     await vi.waitFor(() => expect(server.connectionCount).toBe(1), { timeout: 10_000 });
+    // Subscribed again and back to "ok" before tomorrow's prices appear, so that they arrive as a
+    // change (not already in the first state after the reconnect) and the statuses are the same every run.
+    await vi.waitFor(
+      () => {
+        const subscriptions = server.received.filter((message) => message["type"] === "subscribe_entities");
+        expect(subscriptions).toHaveLength(2);
+        expect(statuses.map((status) => status.state)).toEqual(["ok", "connecting", "ok"]);
+      },
+      { timeout: 10_000 },
+    );
     const updated = nordPoolHacs(true);
     server.setState(updated.entity_id, updated.state, updated.attributes);
 
