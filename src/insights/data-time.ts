@@ -6,7 +6,7 @@
  * than mixed in (the two clocks may be minutes apart, and mixing them would move energy between
  * intervals).
  */
-import { isLocalDateTime } from "../meter/meter-clock.js";
+import { localWallMs } from "../meter/meter-clock.js";
 import type { ZonedCalendar } from "../time/zoned.js";
 
 /** A meter clock before this is a clock that was never set (COSEM date-time "not specified" fields). */
@@ -31,7 +31,8 @@ export class DataClock {
    *   time (a local time without the meter's DST flag names two instants: take the one not before it).
    */
   timeOf(meterTime: string | null, receivedAt: number, lastMs: number | null): DataTime {
-    const ms = meterTime !== null && isLocalDateTime(meterTime) ? this.instantOf(meterTime, lastMs) : null;
+    const wall = meterTime === null ? null : localWallMs(meterTime);
+    const ms = wall === null ? null : this.instantOf(wall, lastMs);
     if (ms !== null && ms >= EARLIEST_PLAUSIBLE_MS && ms - receivedAt <= MAX_AHEAD_OF_HOST_MS) {
       this.meterHasClock = true;
       return { kind: "meter", ms };
@@ -39,8 +40,7 @@ export class DataClock {
     return this.meterHasClock ? { kind: "skip" } : { kind: "received", ms: receivedAt };
   }
 
-  private instantOf(local: string, lastMs: number | null): number {
-    const wall = Date.parse(`${local.slice(0, 19)}Z`);
+  private instantOf(wall: number, lastMs: number | null): number {
     const earlier = this.zone.toUtc(wall, "earlier");
     const later = this.zone.toUtc(wall, "later");
     return lastMs !== null && earlier < lastMs && later >= lastMs ? later : earlier;

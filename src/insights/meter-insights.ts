@@ -107,7 +107,8 @@ export class MeterInsights {
     const fromMs = calendar.startOfDay(newestMs - WARM_DAYS * DAY_MS);
     const stored = this.history.intervals(meter, fromMs, Number.MAX_SAFE_INTEGER);
     const monthStart = calendar.startOfMonth(stored.at(-1)?.startMs ?? nowMs);
-    const known = new Set(this.history.anomalies(meter, fromMs, Number.MAX_SAFE_INTEGER).map((a) => a.id));
+    const before = this.history.anomalies(meter, fromMs, Number.MAX_SAFE_INTEGER);
+    const known = new Set(before.map((a) => a.id));
     for (const interval of stored) {
       if (this.cost && interval.startMs >= monthStart) this.cost.replay(interval);
       for (const hour of this.hours.add({ ...interval, estimated: interval.source === "estimated" })) {
@@ -119,7 +120,8 @@ export class MeterInsights {
         for (const incident of update?.closed ?? []) this.saveIncident(incident, false);
       }
     }
-    this.anomaly?.remember(lastOf(this.history.anomalies(meter, fromMs, Number.MAX_SAFE_INTEGER)));
+    // Incidents saved by the replay above already set the tracker's latest as they opened.
+    this.anomaly?.remember(lastOf(before));
     this.lastDataMs = stored.at(-1)?.endMs ?? null;
     this.publish(nowMs, []);
   }

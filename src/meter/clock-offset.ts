@@ -4,7 +4,7 @@
  * clock is wrong (no NTP) or the meter's zone is not the host's: said in a log line, and shown in
  * the diagnostics. Seconds are normal: a push is sent a little after its time stamp.
  */
-import { isLocalDateTime } from "./meter-clock.js";
+import { localWallMs } from "./meter-clock.js";
 import type { ZonedCalendar } from "../time/zoned.js";
 
 /** Beyond this the difference is worth a warning (two minutes: more than any push delay). */
@@ -16,7 +16,6 @@ export function clockOffsetSeconds(
   receivedAt: number,
   zone: ZonedCalendar,
 ): number | null {
-  if (meterTime === null || !isLocalDateTime(meterTime)) return null;
-  const meterMs = zone.toUtc(Date.parse(`${meterTime.slice(0, 19)}Z`));
-  return Number.isFinite(meterMs) ? Math.round((meterMs - receivedAt) / 1000) : null;
+  const wall = meterTime === null ? null : localWallMs(meterTime);
+  return wall === null ? null : Math.round((zone.toUtc(wall) - receivedAt) / 1000);
 }

@@ -17,7 +17,7 @@ const DAY_MS = 24 * HOUR_MS;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
 
 /** A local date-time as milliseconds on a zone-less time line; null when it is not one. */
-function localMs(local: string): number | null {
+export function localWallMs(local: string): number | null {
   const match = LOCAL_DATE_TIME.exec(local);
   if (!match) return null;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
@@ -27,7 +27,7 @@ function localMs(local: string): number | null {
 }
 
 export function isLocalDateTime(text: string): boolean {
-  return localMs(text) !== null;
+  return localWallMs(text) !== null;
 }
 
 /** The local day on which summer time ends in `year`: the last Sunday of October. */
@@ -53,8 +53,8 @@ function spansSummerTimeEnd(from: number, to: number): boolean {
  */
 export function meterClockElapsedMs(from: string | null | undefined, to: string | null): number | null {
   if (!from || !to) return null;
-  const start = localMs(from);
-  const end = localMs(to);
+  const start = localWallMs(from);
+  const end = localWallMs(to);
   if (start === null || end === null || end < start) return null;
   return end - start + (spansSummerTimeEnd(start, end) ? HOUR_MS : 0);
 }
