@@ -103,5 +103,10 @@ async function pluginsFor(
     const web = webPluginFor(options, shared.tariff, shared.history, shared.meters, logger);
     if (web) plugins.push(web);
   }
+  if (options.influxdb) {
+    // Loaded only when configured, like the web server.
+    const { influxPluginFor } = await import("./service/influx-plugin.js");
+    plugins.push(influxPluginFor(options.influxdb, options.dataDir, logger));
+  }
   return plugins;
 }

@@ -10,6 +10,7 @@ import type {
   ForecastState,
   RecordedInterval,
 } from "../model/insights.js";
+import type { ForwarderStatus } from "../model/forwarder-status.js";
 import type { Issue } from "../model/issue.js";
 import type { LinkState } from "../model/link-state.js";
 import type { MeterIdentity } from "../model/meter-identity.js";
@@ -93,6 +94,8 @@ export interface MeterEvents extends Record<string, unknown> {
     readonly state: AnomalyState;
     readonly fired: readonly AnomalyIncident[];
   };
+  /** The InfluxDB forwarder's queue and latest error, every 10 s while it runs (not about one meter). */
+  forwarder: { readonly status: ForwarderStatus; readonly at: number };
 }
 
 export type MeterBus = EventBus<MeterEvents>;

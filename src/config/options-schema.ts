@@ -18,6 +18,7 @@ import {
   PROTOCOLS,
   SERIAL_FORMATS,
 } from "./choices.js";
+import { influxOptionsSchema } from "./influx-options.js";
 import { analyticsOptionsSchema, homeAssistantOptionsSchema, tariffOptionsSchema } from "./tariff-schema.js";
 
 /**
@@ -160,5 +161,6 @@ export const OPTIONS_SCHEMA = {
     analytics: analyticsOptionsSchema,
     homeassistant: homeAssistantOptionsSchema,
     http: httpOptionsSchema,
+    influxdb: influxOptionsSchema,
   },
 } as const;

@@ -5,6 +5,7 @@
 import type { Tariff } from "../analytics/cost/types.js";
 import type { HomeAssistantTarget } from "../homeassistant/target.js";
 import type { AnalyticsOptions } from "../insights/settings.js";
+import type { InfluxOptions } from "../sinks/influx/settings.js";
 import type { LogLevel } from "../logging/logger.js";
 import type { LayoutName, Protocol, SerialFormatChoice } from "./choices.js";
 import type { Secret } from "../util/secret.js";
@@ -113,4 +114,6 @@ export interface E450Options {
   readonly analytics: AnalyticsOptions;
   readonly homeAssistant: HomeAssistantTarget;
   readonly http: HttpServerOptions;
+  /** The InfluxDB forwarder; null: off. */
+  readonly influxdb: InfluxOptions | null;
 }

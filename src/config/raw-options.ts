@@ -2,6 +2,7 @@
  * The options exactly as config.yaml names them, after validation against OPTIONS_SCHEMA with its
  * defaults applied. Only validate.ts produces this type; the rest of the program reads E450Options.
  */
+import type { RawInfluxOptions } from "./influx-options.js";
 import type { LogLevel } from "../logging/logger.js";
 import type { BaudRateChoice, ConnectionKind, Layout, Protocol, SerialFormatChoice } from "./choices.js";
 import type { AnomalySensitivity } from "../insights/settings.js";
@@ -101,4 +102,5 @@ export interface RawOptions {
   analytics: RawAnalyticsOptions;
   homeassistant: RawHomeAssistantOptions;
   http: RawHttpOptions;
+  influxdb: RawInfluxOptions;
 }

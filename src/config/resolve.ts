@@ -18,6 +18,7 @@ import type {
 } from "./options.js";
 import type { RawAnalyticsOptions, RawMeterOptions, RawMqttOptions, RawOptions } from "./raw-options.js";
 import { Secret } from "../util/secret.js";
+import { influxFromOptions } from "./influx-options.js";
 import { tariffFromOptions } from "./tariff-from-options.js";
 import { type HttpListen, resolveHttpServer } from "./http-server.js";
 
@@ -75,6 +76,7 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
       context.source.kind === "addon",
       context.httpPassword ?? (raw.http.password === undefined ? undefined : new Secret(raw.http.password)),
     ),
+    influxdb: influxFromOptions(raw.influxdb),
   };
 }
 

@@ -31,7 +31,7 @@ export const ENTITY_ID_EXPECTED = "an entity id such as sensor.nord_pool_se3_cur
 const DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
 const DATE_EXPECTED = "a date written YYYY-MM-DD, such as 2026-01-01";
 
-const URL_PATTERN = "^https?://\\S+$";
+export const URL_PATTERN = "^https?://\\S+$";
 
 /** Every price is ≥ 0 except a markup, which a supplier may grant as a rebate. */
 const price = { type: "number", minimum: 0 } as const;

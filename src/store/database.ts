@@ -1,5 +1,5 @@
 /**
- * Opens the history store's SQLite file: creates its folder, refuses a file from a newer program,
+ * Opens one of e450's SQLite files (the history store, the InfluxDB queue): creates its folder, refuses a file from a newer program,
  * moves a corrupt file aside (with its -wal and -shm) and starts a fresh one, sets the connection up
  * and brings the schema to the current version.
  */
@@ -20,19 +20,22 @@ export interface OpenOptions {
   /** The clock for the aside file's name. */
   readonly now?: () => number;
   readonly migrations?: readonly Migration[];
+  /** What the file is, for messages: "history store" (the default), "InfluxDB queue". */
+  readonly label?: string;
 }
 
 export function openDatabase(file: string, options: OpenOptions): Database {
   const migrations = options.migrations ?? MIGRATIONS;
+  const label = options.label ?? "history store";
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (error) {
-    throw new Error(`history store: cannot create the folder of ${file}: ${describe(error)}`, {
+    throw new Error(`${label}: cannot create the folder of ${file}: ${describe(error)}`, {
       cause: error,
     });
   }
   try {
-    return openChecked(file, migrations);
+    return openChecked(file, migrations, label);
   } catch (error) {
     if (!(error instanceof CorruptFile)) throw error;
     let aside: string;
@@ -40,30 +43,30 @@ export function openDatabase(file: string, options: OpenOptions): Database {
       aside = moveAside(file, options.now?.() ?? Date.now());
     } catch (moveError) {
       throw new Error(
-        `history store: ${file} is damaged (${error.message}) and could not be moved aside: ${describe(moveError)}`,
+        `${label}: ${file} is damaged (${error.message}) and could not be moved aside: ${describe(moveError)}`,
         { cause: moveError },
       );
     }
     options.logger.warn(
-      `history store: ${file} is damaged (${error.message}); moved it aside to ${aside} ` +
+      `${label}: ${file} is damaged (${error.message}); moved it aside to ${aside} ` +
         "(with its -wal and -shm files) and started a new, empty history",
       { file, aside, problem: error.message },
     );
     try {
-      return openChecked(file, migrations);
+      return openChecked(file, migrations, label);
     } catch (fresh) {
-      throw new Error(`history store: cannot create a new ${file}: ${describe(fresh)}`, { cause: fresh });
+      throw new Error(`${label}: cannot create a new ${file}: ${describe(fresh)}`, { cause: fresh });
     }
   }
 }
 
-function openChecked(file: string, migrations: readonly Migration[]): Database {
-  if (existsSync(file)) inspect(file, migrations);
+function openChecked(file: string, migrations: readonly Migration[], label: string): Database {
+  if (existsSync(file)) inspect(file, migrations, label);
   let db: Database;
   try {
     db = new Sqlite(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw classify(error, file);
+    throw classify(error, file, label);
   }
   try {
     // A day of packed intervals (interval-days.ts) is 4–7 kB: in 8 kB pages it fits one page, where
@@ -83,7 +86,7 @@ function openChecked(file: string, migrations: readonly Migration[]): Database {
     return db;
   } catch (error) {
     db.close();
-    throw classify(error, file);
+    throw classify(error, file, label);
   }
 }
 
@@ -91,36 +94,36 @@ function openChecked(file: string, migrations: readonly Migration[]): Database {
  * Checks an existing file through a read-only connection, so that a file we refuse or set aside is
  * left exactly as found: a read-write connection would checkpoint its -wal into it on close.
  */
-function inspect(file: string, migrations: readonly Migration[]): void {
+function inspect(file: string, migrations: readonly Migration[], label: string): void {
   // SQLite reports a directory as a disk I/O error; say what it is.
-  if (statSync(file).isDirectory()) throw new Error(`history store: cannot open ${file}: it is a directory`);
+  if (statSync(file).isDirectory()) throw new Error(`${label}: cannot open ${file}: it is a directory`);
   let db: Database;
   try {
     db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw classify(error, file);
+    throw classify(error, file, label);
   }
   try {
-    refuseNewerSchema(db, file, migrations);
+    refuseNewerSchema(db, file, migrations, label);
     // quick_check: every page and record well-formed, in time linear in the file (integrity_check
     // also cross-checks indexes, which costs more and finds nothing a reader would trip over first).
     const check = db.pragma("quick_check(1)", { simple: true });
     if (check !== "ok") throw new CorruptFile(`quick_check: ${String(check).split("\n").join(" ")}`);
   } catch (error) {
-    throw classify(error, file);
+    throw classify(error, file, label);
   } finally {
     db.close();
   }
 }
 
-function classify(error: unknown, file: string): Error {
+function classify(error: unknown, file: string, label: string): Error {
   if (error instanceof CorruptFile) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (code.startsWith("SQLITE_CORRUPT") || code.startsWith("SQLITE_NOTADB"))) {
     return new CorruptFile(describe(error));
   }
-  if (error instanceof Error && error.message.startsWith("history store:")) return error;
-  return new Error(`history store: cannot open ${file}: ${describe(error)}`, { cause: error });
+  if (error instanceof Error && error.message.startsWith(`${label}:`)) return error;
+  return new Error(`${label}: cannot open ${file}: ${describe(error)}`, { cause: error });
 }
 
 /** Renames the file and its WAL companions to `<file>.corrupt-<UTC time>` (+ -wal, -shm), a free name. */

@@ -104,13 +104,18 @@ function schemaVersion(db: Database): number {
  * A file written by a newer program may hold tables or meanings this one would misread or damage,
  * so it is refused untouched (the caller runs without history) rather than migrated down or reset.
  */
-export function refuseNewerSchema(db: Database, file: string, migrations: readonly Migration[]): void {
+export function refuseNewerSchema(
+  db: Database,
+  file: string,
+  migrations: readonly Migration[],
+  label = "history store",
+): void {
   const found = schemaVersion(db);
   const known = migrations.length;
   if (found > known) {
     throw new Error(
-      `history store: ${file} has schema version ${found}, newer than the ${known} this e450 knows; ` +
-        "it was written by a newer version: upgrade e450, or move the file away to start a new history",
+      `${label}: ${file} has schema version ${found}, newer than the ${known} this e450 knows; ` +
+        "it was written by a newer version: upgrade e450, or move the file away to start afresh",
     );
   }
 }
