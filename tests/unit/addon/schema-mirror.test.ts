@@ -45,6 +45,8 @@ function jsonLeafPaths(node: JsonNode, prefix = ""): string[] {
     if (child.type === "object") return jsonLeafPaths(child, `${prefix}${key}.`);
     if (child.type === "array" && child.items?.type === "object")
       return jsonLeafPaths(child.items, `${prefix}${key}[].`);
+    // A list of plain values: config.yaml writes its item type as `key: [type]`.
+    if (child.type === "array") return [`${prefix}${key}[]`];
     return [`${prefix}${key}`];
   });
 }
@@ -104,7 +106,12 @@ describe("OPTIONS_SCHEMA mirrors config.yaml's schema", () => {
     expect(node, path).toBeDefined();
     expectCompatible(path, leaf!, node!);
     const name = path.split(".").at(-1)!;
-    if (path.includes("[]")) {
+    if (name.endsWith("[]")) {
+      // The list itself: the Supervisor requires it present, so it needs a default (empty: none).
+      const list = parent?.properties?.[name.slice(0, -2)];
+      expect(list?.default, `${path}: a list of plain values needs a default`).toBeDefined();
+      expect(leaf!.optional, `${path}: its items are required values`).toBe(false);
+    } else if (path.includes("[]")) {
       // Inside a list item the Supervisor requires every field without "?".
       expect(parent?.items?.required?.includes(name) ?? parent?.required?.includes(name), path).toBe(
         !leaf!.optional,

@@ -350,6 +350,24 @@ describe("validateOptions: one rule, one named problem", () => {
       analytics: { forecast: false, anomalies: true, anomaly_sensitivity: "high", sample_retention_days: 90 },
       homeassistant: { url: "http://homeassistant.local:8123", token: "abcdef" },
       http: { password: "correct horse" },
+      influxdb: {
+        url: "http://a0d7b954-influxdb:8086",
+        version: 1,
+        database: "homeassistant",
+        retention_policy: "autogen",
+        username: "e450",
+        password: "secret",
+        create_database: false,
+        precision: "ms",
+        gzip: false,
+        measurements: ["energy", "power"],
+        totals_interval: 60,
+        power_interval: 0,
+        batch_size: 1000,
+        flush_interval: 2,
+        max_queue_mb: 100,
+        max_queue_days: 7,
+      },
     };
     expect(validateOptions(document)).toEqual({ ok: true, options: document });
   });
