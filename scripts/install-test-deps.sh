@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests run when missing: Mosquitto (a real broker on loopback ports), socat (a
 # pseudo-terminal that stands in for the meter's serial port) and AppArmor's parser (apparmor_parser
-# checks the add-on's apparmor.txt without loading it; Debian's package puts it in /usr/sbin) and
-# Chromium (the headless browser the panel tests drive through playwright-core).
+# checks the add-on's apparmor.txt without loading it; Debian's package puts it in /usr/sbin),
+# Chromium (the headless browser the panel tests drive through playwright-core) and InfluxDB 1.x (a real
+# server on loopback ports for the InfluxDB forwarder; Debian's package puts influxd in /usr/bin).
 set -euo pipefail
 missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
@@ -10,6 +11,7 @@ command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v apparmor_parser >/dev/null 2>&1 || [ -x /usr/sbin/apparmor_parser ] || [ -x /sbin/apparmor_parser ] ||
   missing+=(apparmor)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v influxd >/dev/null 2>&1 || [ -x /usr/bin/influxd ] || missing+=(influxdb)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
