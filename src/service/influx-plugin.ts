@@ -5,7 +5,7 @@ import { InfluxPlugin } from "../sinks/influx/influx-plugin.js";
 import type { InfluxOptions } from "../sinks/influx/settings.js";
 
 /** The queue's own file: its retention and size cap are the forwarder's, not the history's. */
-export const INFLUX_QUEUE_FILE = "influxdb-queue.sqlite";
+const INFLUX_QUEUE_FILE = "influxdb-queue.sqlite";
 
 export function influxPluginFor(options: InfluxOptions, dataDir: string, logger: Logger): InfluxPlugin {
   return new InfluxPlugin(options, join(dataDir, INFLUX_QUEUE_FILE), logger);

@@ -95,6 +95,7 @@ export class Forwarder {
       if (rows.length === 0) continue;
       const lines = rows.flatMap((row) => row.lines);
       const delivery = await this.deliver(lines, []);
+      if (this.queue.closed) return;
       if (delivery.kind === "delivered") {
         this.queue.settle(
           rows.map((row) => row.id),

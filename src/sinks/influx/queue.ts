@@ -173,6 +173,11 @@ export class DurableQueue {
     this.db.close();
   }
 
+  /** After close(): a write that was still in flight then is left for the next start to resend. */
+  get closed(): boolean {
+    return !this.db.open;
+  }
+
   private forget(id: number): void {
     const removed = this.statements.remove.get(id);
     if (!removed) return;

@@ -7,7 +7,7 @@ import type { Secret } from "../../util/secret.js";
 import type { Precision } from "./line-protocol.js";
 import type { Measurement } from "./schema.js";
 
-export type InfluxTarget =
+type InfluxTarget =
   /** InfluxDB 1.x, or 3.x through its v1 write endpoint: POST /write?db=…&rp=… */
   | {
       readonly version: 1;
