@@ -1,7 +1,8 @@
 /**
  * What the web server knows from the bus: per physical meter (identity key) its identity, latest
  * guarded snapshot, availability and analytics states; per configured meter (the connection) its
- * link state, counters and latest decode; and the last frames. It also fans events out to the
+ * link state, counters and latest decode; the last frames; and the InfluxDB forwarder's latest
+ * status (null while it has not reported: not configured). It also fans events out to the
  * live-stream clients. Listeners here only copy references: nothing slow sits on the bus.
  */
 import type { MeterBus, MeterDiagnostics, MeterEvents } from "../bus/events.js";
@@ -57,6 +58,7 @@ export class LiveState {
   readonly meters = new Map<string, PhysicalMeter>();
   readonly connections = new Map<string, Connection>();
   readonly frames = new FrameRing(FRAME_CAPACITY);
+  forwarder: MeterEvents["forwarder"] | null = null;
   private readonly listeners = new Set<(event: LiveEvent) => void>();
   private readonly unsubscribes: (() => void)[] = [];
 
@@ -125,6 +127,9 @@ export class LiveState {
       bus.on("anomalies", (event) => {
         this.physical(event.identity, event.meter).anomalies = event.state;
         this.emit({ kind: "anomalies", meter: event.identity.key, state: event.state });
+      }),
+      bus.on("forwarder", (event) => {
+        this.forwarder = event;
       }),
     );
   }

@@ -112,11 +112,14 @@ export class InfluxPlugin implements Plugin {
         this.onAnomalies(event.identity, [...event.fired, ...event.state.open], event.state.last),
       ),
     ];
+    const report = () => bus.emit("forwarder", { status: this.status(), at: this.now() });
     this.statusTimer = setInterval(() => {
       this.trim();
-      bus.emit("forwarder", { status: this.status(), at: this.now() });
+      report();
     }, STATUS_PERIOD_MS);
     this.statusTimer.unref();
+    // At once too, so the diagnostic entities show a queue left from before without a 10 s wait.
+    report();
     this.forwarder.start();
   }
 

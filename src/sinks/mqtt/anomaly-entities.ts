@@ -7,23 +7,20 @@
  * - `anomaly_last`, a diagnostic sensor with the last sentence.
  */
 import type { AnomalyIncident, AnomalyState } from "../../model/insights.js";
-import { type Announcement, type Entity, type EntityState, PAYLOAD_OFF, PAYLOAD_ON } from "./entity.js";
+import {
+  type Announcement,
+  type Entity,
+  type EntityState,
+  PAYLOAD_OFF,
+  PAYLOAD_ON,
+  truncateState,
+} from "./entity.js";
 import { PLACES, rounded } from "./insight-format.js";
 
 type Iso = (utcMs: number) => string;
 
 /** The event entity's id; its state topic carries the (never retained) event messages. */
 export const ANOMALY_EVENT_ID = "anomaly_event";
-
-/** HA refuses a state longer than 255 characters (const.py MAX_LENGTH_STATE_STATE). */
-const MAX_STATE_LENGTH = 255;
-
-/** The text cut to HA's state length with an ellipsis; counted in code points, as Python counts. */
-function truncateState(text: string): string {
-  const characters = Array.from(text);
-  if (characters.length <= MAX_STATE_LENGTH) return text;
-  return `${characters.slice(0, MAX_STATE_LENGTH - 1).join("")}…`;
-}
 
 function incidentDetails(incident: AnomalyIncident, iso: Iso) {
   return {

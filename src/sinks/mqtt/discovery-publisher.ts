@@ -1,7 +1,8 @@
 /**
  * Sends the discovery configs of the bridge device and of every known meter, skipping a config
  * identical to the one last sent on its topic unless forced (after a connect or HA's birth message,
- * where HA may have lost it).
+ * where HA may have lost it). The bridge carries the link diagnostics always, and entities of optional
+ * parts (the InfluxDB forwarder) once they have reported.
  */
 import {
   bridgeDiscovery,
@@ -14,6 +15,7 @@ import {
 } from "./discovery.js";
 import { BRIDGE_ENTITIES } from "./diagnostics.js";
 import type { EarlierRun } from "./earlier-run.js";
+import type { SensorEntity } from "./entity.js";
 import type { MeterRegistry, MeterState } from "./meter-registry.js";
 import type { SinkConnection } from "./sink-connection.js";
 
@@ -26,6 +28,8 @@ export interface CurrentMessage {
 export class DiscoveryPublisher {
   /** Last discovery payload sent per config topic, to skip identical re-sends between connects. */
   private readonly sent = new Map<string, string>();
+  /** Bridge entities besides the link diagnostics, by id. */
+  private readonly bridgeExtras = new Map<string, SensorEntity>();
 
   constructor(
     private readonly context: DiscoveryContext,
@@ -51,6 +55,17 @@ export class DiscoveryPublisher {
     this.sent.delete(configTopic);
   }
 
+  /** Adds entities to the bridge device; true when its config changed (and must go out). */
+  addBridgeEntities(entities: readonly SensorEntity[]): boolean {
+    let changed = false;
+    for (const entity of entities) {
+      if (this.bridgeExtras.has(entity.id)) continue;
+      this.bridgeExtras.set(entity.id, entity);
+      changed = true;
+    }
+    return changed;
+  }
+
   meterMessage(meter: MeterState, extras?: DeviceExtras): DiscoveryMessage {
     const entities = [...meter.entities.values()];
     const topic = this.meterConfigTopic(meter.identity.key);
@@ -60,7 +75,8 @@ export class DiscoveryPublisher {
   bridgeMessage(extras?: DeviceExtras): DiscoveryMessage {
     const topics = this.context.topics;
     const topic = topics.deviceConfig(bridgeObjectId(topics.baseTopic));
-    return bridgeDiscovery(BRIDGE_ENTITIES, this.context, extras ?? this.earlier.carriedFor(topic));
+    const entities = [...BRIDGE_ENTITIES, ...this.bridgeExtras.values()];
+    return bridgeDiscovery(entities, this.context, extras ?? this.earlier.carriedFor(topic));
   }
 
   /** Every device this run announces: the bridge, then each meter. */

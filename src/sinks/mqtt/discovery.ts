@@ -242,7 +242,7 @@ export function meterDiscovery(
   );
 }
 
-/** The add-on itself, carrying the link diagnostics; available whenever the add-on runs. */
+/** The add-on itself, carrying the link and forwarder diagnostics; available whenever the add-on runs. */
 export function bridgeDiscovery(
   entities: readonly SensorEntity[],
   context: DiscoveryContext,

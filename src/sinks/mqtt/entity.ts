@@ -31,8 +31,11 @@ interface EntityBase {
 
 export interface SensorEntity extends EntityBase {
   readonly platform: "sensor";
-  /** Money has no unit list in HA: any ISO 4217 code is its unit (sensor docs, "monetary"). */
-  readonly deviceClass?: HaDeviceClass | "monetary";
+  /**
+   * Money has no unit list in HA: any ISO 4217 code is its unit (sensor docs, "monetary"). Duration
+   * is for the InfluxDB queue's age, which no register has.
+   */
+  readonly deviceClass?: HaDeviceClass | "monetary" | "duration";
   readonly stateClass?: HaStateClass;
   readonly unit?: string;
   readonly displayPrecision?: number;
@@ -83,4 +86,14 @@ export const PAYLOAD_UNKNOWN = "None";
 export interface Announcement {
   readonly entities: readonly Entity[];
   readonly states: readonly EntityState[];
+}
+
+/** HA refuses a state longer than 255 characters (const.py MAX_LENGTH_STATE_STATE). */
+const MAX_STATE_LENGTH = 255;
+
+/** The text cut to HA's state length with an ellipsis; counted in code points, as Python counts. */
+export function truncateState(text: string): string {
+  const characters = Array.from(text);
+  if (characters.length <= MAX_STATE_LENGTH) return text;
+  return `${characters.slice(0, MAX_STATE_LENGTH - 1).join("")}…`;
 }

@@ -3,7 +3,8 @@
  * retained state topic per entity, availability (the add-on's last will plus each meter's online
  * state as its runtime reports it), re-announcement on Home Assistant's birth message, removal of
  * stale entities and rate limiting of fast-changing values. The live analytics' cost, forecast and
- * anomaly states become entities on the same meter device (cost-, forecast-, anomaly-entities.ts).
+ * anomaly states become entities on the same meter device (cost-, forecast-, anomaly-entities.ts);
+ * the InfluxDB forwarder's status becomes entities on the bridge device (forwarder-entities.ts).
  * This class holds the lifecycle and routes events to the parts:
  * meter-registry.ts (what each meter has shown), discovery-publisher.ts (configs), publish-gate.ts
  * (states), stale-entities.ts (what an earlier run left behind).
@@ -21,11 +22,18 @@ import type { MeterIdentity } from "../../model/meter-identity.js";
 import { type AnnouncedStore, JsonFileAnnouncedStore } from "./announced-store.js";
 import { ANOMALY_EVENT_ID, anomalyEntities, anomalyEventPayloads } from "./anomaly-entities.js";
 import { costEntities } from "./cost-entities.js";
-import { BRIDGE_ENTITIES, diagnosticStates, type LinkStatus, linkStatusState } from "./diagnostics.js";
+import {
+  BRIDGE_ENTITIES,
+  type DiagnosticStates,
+  diagnosticStates,
+  type LinkStatus,
+  linkStatusState,
+} from "./diagnostics.js";
 import { DiscoveryPublisher } from "./discovery-publisher.js";
 import { EarlierRun } from "./earlier-run.js";
 import type { Announcement, Cadence } from "./entity.js";
 import { forecastEntities } from "./forecast-entities.js";
+import { FORWARDER_ENTITIES, forwarderStates } from "./forwarder-entities.js";
 import { utcToOffsetIso } from "./local-time.js";
 import { meterEntitiesOf } from "./meter-entities.js";
 import { MeterRegistry } from "./meter-registry.js";
@@ -50,7 +58,9 @@ export interface MqttSinkDependencies {
 }
 
 const ANNOUNCED_FILE = "mqtt-announced.json";
-const BRIDGE_CADENCE = new Map(BRIDGE_ENTITIES.map((entity) => [entity.id, entity.cadence]));
+const BRIDGE_CADENCE = new Map(
+  [...BRIDGE_ENTITIES, ...FORWARDER_ENTITIES].map((entity) => [entity.id, entity.cadence]),
+);
 
 /** The link status Home Assistant shows for a transport state. */
 const LINK_STATUS: Readonly<Record<LinkState, LinkStatus>> = {
@@ -146,6 +156,7 @@ export class MqttSink implements Plugin {
       bus.on("cost", (event) => this.onCost(event)),
       bus.on("forecast", (event) => this.onForecast(event)),
       bus.on("anomalies", (event) => this.onAnomalies(event)),
+      bus.on("forwarder", (event) => this.onForwarder(event)),
     ];
     this.connection.start();
   }
@@ -251,7 +262,24 @@ export class MqttSink implements Plugin {
 
   private onDiagnostics({ meter, diagnostics }: MeterEvents["diagnostics"]): void {
     this.diagnostics.set(meter, diagnostics);
-    const { states, attributes } = diagnosticStates([...this.diagnostics.values()]);
+    this.offerBridgeStates(diagnosticStates([...this.diagnostics.values()]));
+  }
+
+  /**
+   * The forwarder reports only while InfluxDB is configured, so its entities are announced with its
+   * first report and never without it. An earlier run's forwarder entities ride along in the bridge's
+   * config until then (earlier-run.ts); the stale check, 15 min after the first snapshot by default,
+   * comes long after the first report (every 10 s), so it removes them only when forwarding is off.
+   */
+  private onForwarder({ status, at }: MeterEvents["forwarder"]): void {
+    if (this.discovery.addBridgeEntities(FORWARDER_ENTITIES)) {
+      this.discovery.publish(this.discovery.bridgeMessage(), false);
+      this.stale.save();
+    }
+    this.offerBridgeStates(forwarderStates(status, at));
+  }
+
+  private offerBridgeStates({ states, attributes }: DiagnosticStates): void {
     for (const state of states) {
       const cadence: Cadence = BRIDGE_CADENCE.get(state.entityId) ?? "fast";
       this.gate.offer(this.topics.bridgeState(state.entityId), state.payload, cadence);

@@ -1,14 +1,58 @@
-/** The runtime's counters per connection, the store's size, and the integrity guard's reset. */
+/**
+ * The runtime's counters per connection, the store's size, the InfluxDB forwarder's queue, and the
+ * integrity guard's reset.
+ */
 import { statSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
+import type { MeterEvents } from "../../bus/events.js";
+import type { ZonedCalendar } from "../../time/zoned.js";
 import { type ApiContext, knownMeters, METER_QUERY, pickMeter } from "../context.js";
 import { ApiError, ERROR_RESPONSES } from "../errors.js";
 
 const COUNTS = { type: "object", additionalProperties: { type: "integer" } } as const;
 
+const FORWARDER_SCHEMA = {
+  description:
+    "the InfluxDB forwarder's latest report (every 10 s); null when InfluxDB is not configured, and in the first 10 s after start",
+  anyOf: [
+    {
+      type: "object",
+      required: [
+        "queuedLines",
+        "queuedBytes",
+        "oldestQueuedAt",
+        "writtenLines",
+        "deadLetters",
+        "droppedLines",
+        "lastError",
+        "lastWriteAt",
+        "reportedAt",
+      ],
+      properties: {
+        queuedLines: { type: "integer", description: "lines waiting in the queue on disk" },
+        queuedBytes: { type: "integer" },
+        oldestQueuedAt: {
+          type: ["string", "null"],
+          description: "when the oldest waiting line was queued; null when the queue is empty",
+        },
+        writtenLines: { type: "integer", description: "lines InfluxDB acknowledged since start" },
+        deadLetters: { type: "integer", description: "lines InfluxDB refused, parked for good" },
+        droppedLines: { type: "integer", description: "lines dropped since start at the queue's cap" },
+        lastError: {
+          type: ["string", "null"],
+          description: "why the latest write failed; null once a write succeeded again",
+        },
+        lastWriteAt: { type: ["string", "null"], description: "the latest acknowledged write" },
+        reportedAt: { type: "string" },
+      },
+    },
+    { type: "null" },
+  ],
+} as const;
+
 const DIAGNOSTICS_SCHEMA = {
   type: "object",
-  required: ["meters", "store", "version", "uptimeSeconds"],
+  required: ["meters", "store", "forwarder", "version", "uptimeSeconds"],
   properties: {
     meters: {
       type: "array",
@@ -88,6 +132,7 @@ const DIAGNOSTICS_SCHEMA = {
         { type: "null" },
       ],
     },
+    forwarder: FORWARDER_SCHEMA,
     version: { type: "string" },
     uptimeSeconds: { type: "integer" },
   },
@@ -100,7 +145,7 @@ export function diagnosticsRoutes(app: FastifyInstance, context: ApiContext): vo
     "/api/diagnostics",
     {
       schema: {
-        summary: "Counters of every connection and the history store's size",
+        summary: "Counters of every connection, the history store's size and the InfluxDB queue",
         response: { 200: DIAGNOSTICS_SCHEMA, ...ERROR_RESPONSES },
       },
     },
@@ -117,6 +162,7 @@ export function diagnosticsRoutes(app: FastifyInstance, context: ApiContext): vo
           };
         }),
       store: storeFacts(context),
+      forwarder: live.forwarder && forwarderFacts(live.forwarder, zone),
       version: context.version,
       uptimeSeconds: Math.floor((context.now() - context.startedAt) / 1000),
     }),
@@ -175,4 +221,23 @@ function storeFacts(context: ApiContext) {
     if (span) intervals += store.intervals(meter, span.firstMs, span.lastMs).length;
   }
   return { file: storeFile, bytes: size(storeFile) + size(`${storeFile}-wal`), intervals };
+}
+
+/**
+ * The status with its times in the API's ISO form. It holds counts, times and the latest error, which
+ * names the server by its URL without credentials (sinks/influx/http-writer.ts `description`).
+ */
+function forwarderFacts({ status, at }: MeterEvents["forwarder"], zone: ZonedCalendar) {
+  const iso = (ms: number | null) => (ms === null ? null : zone.formatIso(ms));
+  return {
+    queuedLines: status.queuedLines,
+    queuedBytes: status.queuedBytes,
+    oldestQueuedAt: iso(status.oldestQueuedMs),
+    writtenLines: status.writtenLines,
+    deadLetters: status.deadLetters,
+    droppedLines: status.droppedLines,
+    lastError: status.lastError,
+    lastWriteAt: iso(status.lastWriteMs),
+    reportedAt: zone.formatIso(at),
+  };
 }

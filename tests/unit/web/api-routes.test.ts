@@ -396,6 +396,40 @@ describe("the API routes", () => {
     expect(body.version).toBe("9.9.9");
   });
 
+  it("gives the InfluxDB forwarder's latest report, and null while there is none (not configured)", async () => {
+    expect((await get("/api/diagnostics")).body.forwarder).toBeNull();
+    web.source.bus.emit("forwarder", {
+      status: {
+        queuedLines: 120,
+        queuedBytes: 9_600,
+        oldestQueuedMs: NOW - 95_000,
+        writtenLines: 5_000,
+        deadLetters: 1,
+        droppedLines: 0,
+        lastError: "InfluxDB 1 at http://127.0.0.1:8086 (database e450) answered 503: timeout",
+        lastWriteMs: NOW - 120_000,
+      },
+      at: NOW,
+    });
+    const { status, body } = await get("/api/diagnostics");
+    expect(status).toBe(200);
+    // Times in the API's ISO form with the zone's offset, like lastFrameAt (NOW is 00:00 in Zurich).
+    expect(body.forwarder).toEqual({
+      queuedLines: 120,
+      queuedBytes: 9_600,
+      oldestQueuedAt: "2026-03-03T23:58:25+01:00",
+      writtenLines: 5_000,
+      deadLetters: 1,
+      droppedLines: 0,
+      lastError: "InfluxDB 1 at http://127.0.0.1:8086 (database e450) answered 503: timeout",
+      lastWriteAt: "2026-03-03T23:58:00+01:00",
+      reportedAt: "2026-03-04T00:00:00+01:00",
+    });
+    const spec = (await get("/api/openapi.json")).body;
+    const schema = spec.paths["/api/diagnostics"].get.responses["200"].content["application/json"].schema;
+    expect(schema.required).toContain("forwarder");
+  });
+
   it("resets the guard only when confirmed, and says so when the service cannot", async () => {
     const post = (app: WebFixture["app"], payload?: object) =>
       app.inject({ method: "POST", url: "/api/diagnostics/reset-guard", ...(payload ? { payload } : {}) });
