@@ -3,6 +3,7 @@ import { benchAnalytics } from "./analytics.js";
 import { benchDecodeHostile } from "./decode-hostile.js";
 import { benchDlms } from "./dlms.js";
 import { benchIec62056 } from "./iec62056.js";
+import { benchInflux } from "./influx.js";
 import { benchLive } from "./live.js";
 import { benchStore } from "./store.js";
 import { benchWeb } from "./web.js";
@@ -15,6 +16,7 @@ const sections: [string, () => Promise<void>][] = [
   ["store", benchStore],
   ["live", benchLive],
   ["web", benchWeb],
+  ["influx", benchInflux],
 ];
 const only = process.argv[2];
 for (const [name, section] of sections) {
