@@ -113,7 +113,8 @@ export class Forwarder {
     const size = this.queue.current();
     if (size.lines === 0 || size.oldestMs === null) return Number.POSITIVE_INFINITY;
     if (size.lines >= this.limits.batchLines) return 0;
-    return Math.max(0, size.oldestMs + this.limits.flushMs - this.clock.now());
+    // Capped: a host clock set back must not hold a partial batch for as long as it went back.
+    return Math.min(this.limits.flushMs, Math.max(0, size.oldestMs + this.limits.flushMs - this.clock.now()));
   }
 
   /**
@@ -153,10 +154,18 @@ export class Forwarder {
       this.databaseReady = true;
       return true;
     }
+    if (outcome.kind !== "unreachable" && (outcome.status === 401 || outcome.status === 403)) {
+      // Creating a database takes an admin; a user who may only write can still write to one that
+      // exists, and a missing one then answers 404 with its own advice.
+      this.logger.warn(
+        `InfluxDB refused CREATE DATABASE (HTTP ${outcome.status}): influxdb.create_database needs an admin user; ` +
+          "create the database yourself and set it to false. Writing to it as it is.",
+      );
+      this.databaseReady = true;
+      return true;
+    }
     await this.failed(
-      outcome.kind === "rejected"
-        ? { kind: "refused", status: outcome.status, reason: outcome.reason }
-        : outcome,
+      outcome.kind === "rejected" ? { kind: "refused", status: outcome.status, reason: outcome.reason } : outcome,
     );
     return false;
   }

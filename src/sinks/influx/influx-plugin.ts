@@ -96,6 +96,7 @@ export class InfluxPlugin implements Plugin {
       endpoint,
       { batchLines: this.options.batchLines, flushMs: this.options.flushMs },
       this.logger,
+      { now: this.now, random: Math.random },
     );
     const waiting = queue.current().lines;
     this.logger.info(
