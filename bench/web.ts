@@ -81,7 +81,7 @@ export async function benchWeb(): Promise<void> {
       version: "bench",
       panelDir: panel,
     },
-    { store, storeFile: join(folder, "history.sqlite"), logger: quiet, meterKeys: new Secret({}) },
+    { store, storeFile: join(folder, "history.sqlite"), logger: quiet, meterKeys: new Secret(new Map()) },
   );
   try {
     for (const day of history(Date.now())) store.writeIntervals(METER, day);

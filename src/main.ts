@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import { EventBus } from "./bus/event-bus.js";
-import type { MeterEvents } from "./bus/events.js";
+import type { MeterBus, MeterEvents } from "./bus/events.js";
 import { type Plugin, startPlugins, stopPlugins } from "./bus/plugin.js";
 import { describeBroker, resolveMqttBroker } from "./config/index.js";
 import type { E450Options } from "./config/options.js";
@@ -16,7 +16,8 @@ import { analyticsPluginsFor, pricingFor } from "./service/analytics-plugin.js";
 import { startHeartbeat } from "./service/heartbeat.js";
 import { openHistory } from "./service/history.js";
 import { MeterControls } from "./service/meter-controls.js";
-import { startMeter } from "./service/meters.js";
+import { applyGuardReset } from "./service/guard-reset.js";
+import { type StartedMeter, startMeter } from "./service/meters.js";
 import { mqttPluginFor } from "./service/mqtt-plugin.js";
 import { SnapshotCallback } from "./service/snapshot-callback.js";
 import type { HistoryStore } from "./store/history-store.js";
@@ -29,9 +30,6 @@ export interface ServiceHooks {
   /** Called with every snapshot the guard let through when no broker is configured. */
   readonly onSnapshot?: (snapshot: Snapshot) => void;
 }
-
-/** The id of the meter in today's single-meter options; it keys its events and its nameless pushes. */
-const SINGLE_METER_ID = "meter";
 
 export async function startService(
   options: E450Options,
@@ -66,9 +64,12 @@ export async function startService(
       throw new Error(`no output could start (${failed.map(({ plugin }) => plugin.name).join(", ")})`);
     }
 
-    const meter = await startMeter(SINGLE_METER_ID, options.meter, options, bus, logger);
-    stops.push(() => meter.stop());
-    meters.add(meter.runtime);
+    // Before any guard loads its file, so none sees a file that is moved aside; a failed reset stops here.
+    applyGuardReset(options.dataDir, options.resetIntegrityGuard, logger);
+    await startMeters(options, bus, logger, (started) => {
+      stops.push(() => started.stop());
+      meters.add(started.runtime);
+    });
 
     if (options.source.kind === "addon") stops.push(await startHeartbeat(logger));
     return { stop };
@@ -76,6 +77,31 @@ export async function startService(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Starts every configured meter. One that cannot start (its simulator's port, a broken option the
+ * schema could not see) is logged and left out, so it never stops the others; none starting is fatal.
+ */
+async function startMeters(
+  options: E450Options,
+  bus: MeterBus,
+  logger: Logger,
+  started: (meter: StartedMeter) => void,
+): Promise<void> {
+  const single = options.meters.length === 1 && options.meters[0]?.name === null;
+  const failures: string[] = [];
+  for (const meter of options.meters) {
+    try {
+      started(await startMeter(meter, single, options, bus, logger));
+    } catch (error) {
+      const label = meter.name ?? meter.id;
+      failures.push(label);
+      logger.error(`meter ${label} could not start: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length === options.meters.length)
+    throw new Error(`no meter could start (${failures.join(", ")})`);
 }
 
 /** The consumers of the meters' events, in start order. */

@@ -49,11 +49,11 @@ const OBIS_EXPECTED = 'a full OBIS code such as "1-0:31.7.0"';
  * The Supervisor validates each option on its own; which options a connection needs is said here.
  * `required` inside `if` keeps a missing connection from matching every branch.
  */
-function requiredWhenConnection(connection: string, fields: readonly string[]) {
+function requiredWhenConnection(group: string, connection: string, fields: readonly string[]) {
   return {
     if: { required: ["connection"], properties: { connection: { const: connection } } },
     // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword (draft-07 §6.6.2).
-    then: { required: fields, description: `when meter.connection is "${connection}"` },
+    then: { required: fields, description: `when ${group}.connection is "${connection}"` },
   };
 }
 
@@ -62,31 +62,55 @@ const port = { type: "integer", minimum: 1, maximum: 65535 } as const;
 const quoted = (names: readonly string[]) => names.map((name) => JSON.stringify(name)).join(", ");
 const LAYOUT_EXPECTED = `one of ${quoted(LAYOUT_NAMES)} (or an older name: ${quoted(Object.keys(LAYOUT_ALIASES))})`;
 
+const meterProperties = {
+  // No default: validate.ts takes it from serial_device or tcp_host, else asks for it, so that a
+  // configuration never reads the made-up virtual meter unless it says so.
+  connection: { type: "string", enum: [...CONNECTIONS] },
+  serial_device: { type: "string", minLength: 1 },
+  tcp_host: { type: "string", pattern: HOST_PATTERN, "x-expected": HOST_EXPECTED },
+  tcp_port: port,
+  protocol: { type: "string", enum: [...PROTOCOLS], default: "auto" },
+  baud_rate: { type: "string", enum: [...BAUD_RATES], default: "auto" },
+  serial_format: { type: "string", enum: [...SERIAL_FORMATS], default: "auto" },
+  layout: { type: "string", enum: [...LAYOUTS], default: "auto", "x-expected": LAYOUT_EXPECTED },
+  encryption_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
+  authentication_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
+} as const;
+
+const meterRules = (group: string) =>
+  ({
+    allOf: [
+      requiredWhenConnection(group, "serial", ["serial_device"]),
+      requiredWhenConnection(group, "tcp", ["tcp_host", "tcp_port"]),
+    ],
+    // The authentication key only enters the GCM tag check (AAD = security control byte ‖ AK);
+    // without the encryption key there is nothing to decrypt.
+    dependencies: { authentication_key: ["encryption_key"] },
+  }) as const;
+
 const meterSchema = {
   type: "object",
   additionalProperties: false,
   default: {},
+  properties: meterProperties,
+  ...meterRules("meter"),
+} as const;
+
+/**
+ * One meter of several: the single meter's keys, plus the name its Home Assistant device gets (and
+ * that `behind` refers to), the area suggested for it, and the meter it sits behind (a sub-meter).
+ */
+const meterItemSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
   properties: {
-    // No default: validate.ts takes it from serial_device or tcp_host, else asks for it, so that a
-    // configuration never reads the made-up virtual meter unless it says so.
-    connection: { type: "string", enum: [...CONNECTIONS] },
-    serial_device: { type: "string", minLength: 1 },
-    tcp_host: { type: "string", pattern: HOST_PATTERN, "x-expected": HOST_EXPECTED },
-    tcp_port: port,
-    protocol: { type: "string", enum: [...PROTOCOLS], default: "auto" },
-    baud_rate: { type: "string", enum: [...BAUD_RATES], default: "auto" },
-    serial_format: { type: "string", enum: [...SERIAL_FORMATS], default: "auto" },
-    layout: { type: "string", enum: [...LAYOUTS], default: "auto", "x-expected": LAYOUT_EXPECTED },
-    encryption_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
-    authentication_key: { type: "string", writeOnly: true, pattern: KEY_PATTERN, "x-expected": KEY_EXPECTED },
+    name: { type: "string", minLength: 1, maxLength: 64 },
+    area: { type: "string", minLength: 1 },
+    behind: { type: "string", minLength: 1 },
+    ...meterProperties,
   },
-  allOf: [
-    requiredWhenConnection("serial", ["serial_device"]),
-    requiredWhenConnection("tcp", ["tcp_host", "tcp_port"]),
-  ],
-  // The authentication key only enters the GCM tag check (AAD = security control byte ‖ AK);
-  // without the encryption key there is nothing to decrypt.
-  dependencies: { authentication_key: ["encryption_key"] },
+  ...meterRules("meters[]"),
 } as const;
 
 const mqttSchema = {
@@ -138,6 +162,8 @@ export const OPTIONS_SCHEMA = {
   additionalProperties: false,
   properties: {
     meter: meterSchema,
+    // Several meters, each its own Home Assistant device; empty: the single `meter` group.
+    meters: { type: "array", items: meterItemSchema, default: [] },
     scaler_overrides: { type: "array", items: scalerOverrideSchema, default: [] },
     mqtt: mqttSchema,
     discovery_prefix: {

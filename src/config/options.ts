@@ -39,6 +39,21 @@ export interface MeterOptions {
   readonly scalerOverrides: ReadonlyMap<string, number>;
 }
 
+/** One meter the service reads: the connection's settings plus how Home Assistant should show it. */
+export interface ConfiguredMeter extends MeterOptions {
+  /**
+   * Keys the meter's events and its state files: "meter" for the single `meter` group (as before
+   * several meters existed, so an upgraded installation keeps its files), else from the name.
+   */
+  readonly id: string;
+  /** The name given in `meters`; null for the single `meter` group (the device is named by its model). */
+  readonly name: string | null;
+  /** The Home Assistant area suggested for its device. */
+  readonly area?: string;
+  /** The id of the meter this one is behind (a sub-meter, whose energy is part of that meter's). */
+  readonly behind?: string;
+}
+
 export interface TlsSettings {
   /** PEM file with the CA that signed the broker's certificate; the system CAs when absent. */
   readonly caFile?: string;
@@ -86,7 +101,8 @@ export type HttpServerOptions =
 
 export interface E450Options {
   readonly source: OptionsSource;
-  readonly meter: MeterOptions;
+  /** At least one: the single `meter` group, or each item of `meters`. */
+  readonly meters: readonly ConfiguredMeter[];
   readonly mqtt: MqttTarget;
   readonly discoveryPrefix: string;
   readonly baseTopic: string;

@@ -21,6 +21,12 @@ export interface RawMeterOptions {
   authentication_key?: string;
 }
 
+export interface RawMeterItem extends RawMeterOptions {
+  name: string;
+  area?: string;
+  behind?: string;
+}
+
 export interface RawMqttOptions {
   host?: string;
   port?: number;
@@ -89,6 +95,7 @@ interface RawHttpOptions {
 
 export interface RawOptions {
   meter: RawMeterOptions;
+  meters: RawMeterItem[];
   scaler_overrides: RawScalerOverride[];
   mqtt: RawMqttOptions;
   discovery_prefix: string;

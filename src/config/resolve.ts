@@ -7,10 +7,13 @@ import { formatObis, parseObis } from "../obis/obis.js";
 import { resolveLayoutName } from "./choices.js";
 import type { HomeAssistantTarget } from "../homeassistant/target.js";
 import type { AnalyticsOptions } from "../insights/settings.js";
+import { meterIdOf } from "./meter-names.js";
 import type {
   BaudRate,
+  ConfiguredMeter,
   E450Options,
   MeterConnection,
+  MeterOptions,
   MqttBroker,
   MqttTarget,
   OptionsSource,
@@ -45,19 +48,7 @@ export interface ResolveContext {
 export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Options {
   return {
     source: context.source,
-    meter: {
-      connection: resolveConnection(raw.meter),
-      protocol: raw.meter.protocol,
-      // The schema admits only names and aliases, so the alias table always answers.
-      layout: resolveLayoutName(raw.meter.layout) ?? raw.meter.layout,
-      ...(raw.meter.encryption_key === undefined
-        ? {}
-        : { encryptionKey: secretBytes(raw.meter.encryption_key) }),
-      ...(raw.meter.authentication_key === undefined
-        ? {}
-        : { authenticationKey: secretBytes(raw.meter.authentication_key) }),
-      scalerOverrides: new Map(raw.scaler_overrides.map(({ obis, scaler }) => [normalizeObis(obis), scaler])),
-    },
+    meters: resolveMeters(raw),
     mqtt: resolveMqtt(raw.mqtt, context),
     discoveryPrefix: raw.discovery_prefix,
     baseTopic: raw.base_topic,
@@ -77,6 +68,40 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
       context.httpPassword ?? (raw.http.password === undefined ? undefined : new Secret(raw.http.password)),
     ),
     influxdb: influxFromOptions(raw.influxdb),
+  };
+}
+
+/** The single `meter` group keeps the id it always had, so its state files stay where they are. */
+export const SINGLE_METER_ID = "meter";
+
+function resolveMeters(raw: RawOptions): ConfiguredMeter[] {
+  const scalerOverrides = new Map(
+    raw.scaler_overrides.map(({ obis, scaler }) => [normalizeObis(obis), scaler]),
+  );
+  if (raw.meters.length === 0) {
+    return [{ id: SINGLE_METER_ID, name: null, ...resolveMeter(raw.meter, scalerOverrides) }];
+  }
+  const ids = new Map(raw.meters.map((item) => [item.name, meterIdOf(item.name)]));
+  return raw.meters.map((item) => ({
+    id: ids.get(item.name) ?? meterIdOf(item.name),
+    name: item.name,
+    ...(item.area === undefined ? {} : { area: item.area }),
+    ...(item.behind === undefined ? {} : { behind: ids.get(item.behind) ?? meterIdOf(item.behind) }),
+    ...resolveMeter(item, scalerOverrides),
+  }));
+}
+
+function resolveMeter(meter: RawMeterOptions, scalerOverrides: ReadonlyMap<string, number>): MeterOptions {
+  return {
+    connection: resolveConnection(meter),
+    protocol: meter.protocol,
+    // The schema admits only names and aliases, so the alias table always answers.
+    layout: resolveLayoutName(meter.layout) ?? meter.layout,
+    ...(meter.encryption_key === undefined ? {} : { encryptionKey: secretBytes(meter.encryption_key) }),
+    ...(meter.authentication_key === undefined
+      ? {}
+      : { authenticationKey: secretBytes(meter.authentication_key) }),
+    scalerOverrides,
   };
 }
 

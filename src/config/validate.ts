@@ -7,6 +7,7 @@ import { Ajv } from "ajv";
 import { problemFromAjvError } from "./ajv-messages.js";
 import { inferConnection } from "./connection.js";
 import { checkInfluxOptions } from "./influx-options.js";
+import { checkMeters } from "./meter-rules.js";
 import { checkHttpOptions } from "./http-server.js";
 import { OPTIONS_SCHEMA } from "./options-schema.js";
 import type { ConfigProblem } from "./problems.js";
@@ -55,6 +56,7 @@ export function validateOptions(document: unknown): ValidationResult {
     ...checkHomeAssistantOptions(data),
     ...checkHttpOptions(data),
     ...checkInfluxOptions(data),
+    ...checkMeters(data),
   );
   if (valid && problems.length === 0) return { ok: true, options: data as RawOptions };
   return { ok: false, problems };

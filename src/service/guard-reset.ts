@@ -8,7 +8,7 @@
  * a reset at every restart would throw away the protection the guard's file gives across restarts.
  * The acted-on date is remembered next to the guard's file; the old file is kept as a backup.
  */
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../logging/logger.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -16,6 +16,16 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 /** The guard's state file in the data folder (meter/json-file-totals-store.ts reads and writes it). */
 export const GUARD_FILE_NAME = "integrity-guard.json";
 const MARKER_FILE_NAME = "integrity-guard-reset.json";
+/** The single meter's file, and one per meter of several (guardFileName). */
+const GUARD_FILE = /^integrity-guard(?:\.meter-[a-z0-9-]+)?\.json$/;
+
+/**
+ * The guard file of a configured meter: the single meter keeps the name it always had; each of
+ * several has its own, so that no two guards write one file.
+ */
+export function guardFileName(meterId: string, single: boolean): string {
+  return single ? GUARD_FILE_NAME : `integrity-guard.meter-${meterId}.json`;
+}
 
 interface Marker {
   /** The option's value that was acted on. */
@@ -47,11 +57,13 @@ export function applyGuardReset(
     );
     return;
   }
-  const guardFile = join(dataDir, GUARD_FILE_NAME);
   const at = new Date(now).toISOString();
-  let backup: string | null = null;
-  if (existsSync(guardFile)) {
-    backup = join(dataDir, `integrity-guard.before-reset-${at.replace(/[:.]/g, "-")}.json`);
+  const stamp = at.replace(/[:.]/g, "-");
+  const moved: string[] = [];
+  const files = existsSync(dataDir) ? readdirSync(dataDir).filter((name) => GUARD_FILE.test(name)) : [];
+  for (const name of files.sort()) {
+    const guardFile = join(dataDir, name);
+    const backup = join(dataDir, `${name.replace(/\.json$/, "")}.before-reset-${stamp}.json`);
     try {
       renameSync(guardFile, backup);
     } catch (error) {
@@ -59,7 +71,11 @@ export function applyGuardReset(
         `reset_integrity_guard: cannot move ${guardFile} aside: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
+    moved.push(backup);
   }
+  const backup = moved.length === 0 ? null : moved.join(", ");
+  const guardFile =
+    files.length === 0 ? join(dataDir, GUARD_FILE_NAME) : files.map((name) => join(dataDir, name)).join(", ");
   const marker: Marker = { date, at, backup };
   try {
     writeFileAtomic(markerFile, `${JSON.stringify(marker, null, 2)}\n`);

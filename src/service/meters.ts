@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { MeterBus } from "../bus/events.js";
-import type { E450Options, MeterOptions } from "../config/options.js";
+import type { ConfiguredMeter, E450Options } from "../config/options.js";
 import { ModeCSession } from "../reader/mode-c-session.js";
 import type { Logger } from "../logging/logger.js";
 import { IntegrityGuard } from "../meter/integrity-guard.js";
@@ -13,7 +13,7 @@ import { JsonFileTotalsStore } from "../meter/json-file-totals-store.js";
 import { MeterRuntime } from "../meter/runtime.js";
 import type { Reader } from "../reader/reader.js";
 import { StreamDecoder } from "../reader/stream-decoder.js";
-import { applyGuardReset, GUARD_FILE_NAME } from "./guard-reset.js";
+import { guardFileName } from "./guard-reset.js";
 import { DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
 import { startVirtualMeter } from "./virtual-meter.js";
 
@@ -27,22 +27,25 @@ export interface StartedMeter {
   stop(): Promise<void>;
 }
 
-/** `id` keys the meter's events; it also names a meter whose pushes carry no identity. */
+/**
+ * `meter.id` keys the meter's events and names its state files; it also names a meter whose pushes
+ * carry no identity. `single`: the one meter of the `meter` group, whose files keep their old names.
+ */
 export async function startMeter(
-  id: string,
-  meter: MeterOptions,
+  meter: ConfiguredMeter,
+  single: boolean,
   options: E450Options,
   bus: MeterBus,
   logger: Logger,
 ): Promise<StartedMeter> {
-  // Before anything starts, so the guard never sees the file that is moved aside; a failed reset stops here.
-  applyGuardReset(options.dataDir, options.resetIntegrityGuard, logger);
+  const { id } = meter;
   const encryptionKey = meter.encryptionKey?.reveal();
   const authenticationKey = meter.authenticationKey?.reveal();
   const virtual =
     meter.connection.kind === "virtual"
       ? await startVirtualMeter(
           options.dataDir,
+          single ? null : id,
           {
             ...(encryptionKey ? { encryptionKey } : {}),
             ...(authenticationKey ? { authenticationKey } : {}),
@@ -63,7 +66,7 @@ export async function startMeter(
         });
   const guard = new IntegrityGuard(
     { maxPowerKw: options.maxPowerW / 1000 },
-    new JsonFileTotalsStore(join(options.dataDir, GUARD_FILE_NAME)),
+    new JsonFileTotalsStore(join(options.dataDir, guardFileName(id, single))),
     logger,
   );
   const { transport, hunt } = transportFor(meter, virtual?.port);
@@ -82,7 +85,10 @@ export async function startMeter(
     bus,
     logger,
   );
-  logger.info(`reading ${transport.description} (protocol ${meter.protocol}, layout ${meter.layout})`);
+  const named = meter.name === null ? "" : `${meter.name}: `;
+  logger.info(
+    `${named}reading ${transport.description} (protocol ${meter.protocol}, layout ${meter.layout})`,
+  );
   try {
     await runtime.start();
   } catch (error) {

@@ -17,19 +17,28 @@ export interface RunningVirtualMeter {
   stop(): Promise<void>;
 }
 
+/** The seed of the single virtual meter (the simulator's default household). */
+const SINGLE_SEED = 450;
+
+/**
+ * `id`: null for the single meter; one of several gets its own counters file and its own seed, hence
+ * its own serial number and household, so that several virtual meters are several devices.
+ */
 export async function startVirtualMeter(
   dataDir: string,
+  id: string | null,
   keys: { readonly encryptionKey?: Uint8Array; readonly authenticationKey?: Uint8Array },
   logger: Logger,
 ): Promise<RunningVirtualMeter> {
   // Unencrypted Swiss pushes without a key; with one, the Austrian encrypted push under that key.
   const { encryptionKey } = keys;
   const format = encryptionKey ? "steiermark" : "swiss";
-  const countersFile = join(dataDir, "virtual-meter.json");
+  const countersFile = join(dataDir, id === null ? "virtual-meter.json" : `virtual-meter.meter-${id}.json`);
   const resumeFrom = await loadCounters(countersFile);
   const simulator = await startSimulator({
     ...(resumeFrom ? { resumeFrom } : {}),
     format,
+    seed: id === null ? SINGLE_SEED : seedOf(id),
     ...(encryptionKey
       ? {
           keys: {
@@ -51,4 +60,11 @@ export async function startVirtualMeter(
       await simulator.stop();
     },
   };
+}
+
+/** A stable seed per meter id (FNV-1a), away from the single meter's. */
+function seedOf(id: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of id) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash === SINGLE_SEED ? hash + 1 : hash;
 }

@@ -25,7 +25,6 @@ export function webPluginFor(
   const { http } = options;
   if (http.kind === "off") return null;
   const hostZone = hostTimeZone();
-  const { encryptionKey, authenticationKey } = options.meter;
   return new WebServer(
     {
       host: http.kind === "ingress" ? ALL_INTERFACES : http.host,
@@ -44,10 +43,17 @@ export function webPluginFor(
       storeFile: history ? historyFile(options.dataDir) : null,
       logger,
       resetGuard: (meter) => meters.resetGuard(meter),
-      meterKeys: new Secret({
-        ...(encryptionKey ? { encryptionKey: encryptionKey.reveal() } : {}),
-        ...(authenticationKey ? { authenticationKey: authenticationKey.reveal() } : {}),
-      }),
+      meterKeys: new Secret(
+        new Map(
+          options.meters.map(({ id, encryptionKey, authenticationKey }) => [
+            id,
+            {
+              ...(encryptionKey ? { encryptionKey: encryptionKey.reveal() } : {}),
+              ...(authenticationKey ? { authenticationKey: authenticationKey.reveal() } : {}),
+            },
+          ]),
+        ),
+      ),
     },
   );
 }

@@ -25,8 +25,8 @@ export interface ApiContext {
   readonly now: () => number;
   /** Starts the integrity guard afresh for a meter; null where the service offers no live reset. */
   readonly resetGuard: ((meter: string) => Promise<void> | void) | null;
-  /** The configured meter's keys, for the setup assistant to decrypt recent frames with; never answered. */
-  readonly meterKeys: Secret<Keys>;
+  /** Each configured meter's keys by its id, for the setup assistant to decrypt recent frames with; never answered. */
+  readonly meterKeys: Secret<ReadonlyMap<string, Keys>>;
   readonly logger: Logger;
 }
 

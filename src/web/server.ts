@@ -41,8 +41,8 @@ export interface WebServerParts {
   readonly storeFile: string | null;
   readonly logger: Logger;
   readonly resetGuard?: (meter: string) => Promise<void> | void;
-  /** The meter's keys, for the setup assistant (it decrypts recent frames with them). */
-  readonly meterKeys: Secret<Keys>;
+  /** Each configured meter's keys by its id, for the setup assistant (it decrypts recent frames with them). */
+  readonly meterKeys: Secret<ReadonlyMap<string, Keys>>;
 }
 
 export class WebServer implements Plugin {

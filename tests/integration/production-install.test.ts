@@ -118,7 +118,7 @@ describe("the add-on image's install steps, without Docker", () => {
     expectInstalled();
     const script = `const { loadOptions } = await import("./dist/src/config/index.js");
 const result = await loadOptions({ addonOptionsFile: "./no-options.json" });
-process.stdout.write(JSON.stringify({ ok: result.ok, connection: result.ok && result.options.meter.connection }));`;
+process.stdout.write(JSON.stringify({ ok: result.ok, connection: result.ok && result.options.meters[0].connection }));`;
     const outcome = await run(process.execPath, ["--input-type=module", "-e", script], folder, 25_000);
     expect(outcome.code, tail(outcome)).toBe(0);
     expect(JSON.parse(outcome.stdout)).toEqual({ ok: true, connection: { kind: "virtual" } });

@@ -162,7 +162,7 @@ export function toolRoutes(app: FastifyInstance, context: ApiContext): void {
           at: connection.decoded.receivedAt,
           snapshot: connection.decoded.snapshot,
         },
-        keys: context.meterKeys.reveal(),
+        keys: context.meterKeys.reveal().get(configured) ?? {},
       });
       return {
         ...report,

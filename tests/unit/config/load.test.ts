@@ -34,12 +34,16 @@ describe("loadOptions", () => {
     if (!result.ok) return;
     expect(result.options).toMatchObject({
       source: { kind: "embedded" },
-      meter: {
-        connection: { kind: "virtual" },
-        protocol: "auto",
-        layout: "auto",
-        scalerOverrides: new Map(),
-      },
+      meters: [
+        {
+          id: "meter",
+          name: null,
+          connection: { kind: "virtual" },
+          protocol: "auto",
+          layout: "auto",
+          scalerOverrides: new Map(),
+        },
+      ],
       mqtt: { kind: "none" },
       discoveryPrefix: "homeassistant",
       baseTopic: "e450",
@@ -76,15 +80,15 @@ max_power_kw: 27.6
     if (!result.ok) return;
     const { options } = result;
     expect(options.source).toEqual({ kind: "file", file });
-    expect(options.meter.connection).toEqual({
+    expect(options.meters[0]?.connection).toEqual({
       kind: "serial",
       device: "/dev/ttyUSB0",
       baudRate: 2400,
       serialFormat: "8E1",
     });
-    expect(options.meter.encryptionKey?.reveal()).toEqual(Uint8Array.from({ length: 16 }, (_, i) => i));
-    expect(options.meter.authenticationKey).toBeUndefined();
-    expect([...options.meter.scalerOverrides]).toEqual([["1-0:32.7.0.255", -1]]);
+    expect(options.meters[0]?.encryptionKey?.reveal()).toEqual(Uint8Array.from({ length: 16 }, (_, i) => i));
+    expect(options.meters[0]?.authenticationKey).toBeUndefined();
+    expect([...(options.meters[0]?.scalerOverrides ?? [])]).toEqual([["1-0:32.7.0.255", -1]]);
     expect(options.mqtt.kind === "broker" && options.mqtt.broker).toMatchObject({
       host: "broker.local",
       port: 8883,
@@ -101,7 +105,7 @@ max_power_kw: 27.6
       JSON.stringify({ meter: { connection: "tcp", tcp_host: "10.0.0.5", tcp_port: 8000 } }),
     );
     const result = await load({ configFile: file });
-    expect(result.ok && result.options.meter.connection).toEqual({
+    expect(result.ok && result.options.meters[0]?.connection).toEqual({
       kind: "tcp",
       host: "10.0.0.5",
       port: 8000,
@@ -198,7 +202,7 @@ max_power_kw: 27.6
   ])("never reads the virtual meter from a file that does not ask for it: %s", async (_case, name, text) => {
     const file = await write(name, text);
     const result = await load({ configFile: file });
-    expect(result.ok ? result.options.meter.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
+    expect(result.ok ? result.options.meters[0]?.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
   });
 
   it("never reads the virtual meter from the add-on's options when they do not ask for it", async () => {
@@ -207,7 +211,7 @@ max_power_kw: 27.6
       JSON.stringify({ meter: { protocol: "auto" }, mqtt: {} }),
     );
     const result = await loadOptions({ addonOptionsFile: file });
-    expect(result.ok ? result.options.meter.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
+    expect(result.ok ? result.options.meters[0]?.connection : result.problems).toEqual([CONNECTION_REQUIRED]);
   });
 
   it("takes a serial device as a serial connection, and a bridge host as a TCP one", async () => {
@@ -216,12 +220,12 @@ max_power_kw: 27.6
       'meter:\n  serial_device: /dev/ttyUSB7\n  baud_rate: "2400"\n',
     );
     expect((await load({ configFile: serial })).ok && (await load({ configFile: serial }))).toMatchObject({
-      options: { meter: { connection: { kind: "serial", device: "/dev/ttyUSB7", baudRate: 2400 } } },
+      options: { meters: [{ connection: { kind: "serial", device: "/dev/ttyUSB7", baudRate: 2400 } }] },
     });
     const tcp = await write("implied-tcp.yaml", "meter:\n  tcp_host: 192.168.1.20\n  tcp_port: 4059\n");
     expect(await load({ configFile: tcp })).toMatchObject({
       ok: true,
-      options: { meter: { connection: { kind: "tcp", host: "192.168.1.20", port: 4059 } } },
+      options: { meters: [{ connection: { kind: "tcp", host: "192.168.1.20", port: 4059 } }] },
     });
   });
 
@@ -233,13 +237,13 @@ max_power_kw: 27.6
   ])("hands the layout %s to the decoder as %s", async (layout, decoderName) => {
     const file = await write(`layout-${layout}.yaml`, `meter:\n  connection: virtual\n  layout: ${layout}\n`);
     const result = await load({ configFile: file });
-    expect(result.ok && result.options.meter.layout).toBe(decoderName);
+    expect(result.ok && result.options.meters[0]?.layout).toBe(decoderName);
   });
 
   it("reads the virtual meter from a file that asks for it", async () => {
     const file = await write("asks-virtual.yaml", "meter:\n  connection: virtual\n");
     const result = await load({ configFile: file });
-    expect(result.ok && result.options.meter.connection).toEqual({ kind: "virtual" });
+    expect(result.ok && result.options.meters[0]?.connection).toEqual({ kind: "virtual" });
   });
 
   it.each([

@@ -74,7 +74,7 @@ describe("secrets in messages", () => {
     for (const printed of [
       JSON.stringify(result.options),
       inspect(result.options, { depth: 10 }),
-      String(result.options.meter.encryptionKey),
+      String(result.options.meters[0]?.encryptionKey),
     ]) {
       expectNoFragment(printed, GOOD_KEY);
       expect(printed).not.toContain("hunter2");

@@ -19,7 +19,7 @@ describe("validateOptions: one rule, one named problem", () => {
       "unknown top-level option",
       { log_levle: "debug" },
       "log_levle",
-      "unknown option (the options here are: meter, scaler_overrides",
+      "unknown option (the options here are: meter, meters, scaler_overrides",
     ],
     [
       "unknown meter option",
@@ -325,6 +325,7 @@ describe("validateOptions: one rule, one named problem", () => {
         encryption_key: KEY,
         authentication_key: KEY.toUpperCase(),
       },
+      meters: [],
       scaler_overrides: [{ obis: "1-0:32.7.0", scaler: -1 }],
       mqtt: {
         host: "fd00::1",

@@ -84,7 +84,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
       startedAt: Date.now(),
       now: options.now ?? Date.now,
       resetGuard: options.resetGuard ?? null,
-      meterKeys: new Secret(options.meterKeys ?? {}),
+      meterKeys: new Secret(new Map([["meter", options.meterKeys ?? {}]])),
       logger: quiet,
     },
   );

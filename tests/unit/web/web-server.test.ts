@@ -61,7 +61,7 @@ describe("WebServer", () => {
         store,
         storeFile: join(folder, "history.sqlite"),
         logger: { ...quiet, info: (line) => lines.push(line) },
-        meterKeys: new Secret({}),
+        meterKeys: new Secret(new Map()),
       },
     );
     await server.start(source.bus);
