@@ -21,7 +21,7 @@ export interface RawMeterOptions {
   authentication_key?: string;
 }
 
-export interface RawMeterItem extends RawMeterOptions {
+interface RawMeterItem extends RawMeterOptions {
   name: string;
   area?: string;
   behind?: string;

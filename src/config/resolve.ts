@@ -72,7 +72,7 @@ export function resolveOptions(raw: RawOptions, context: ResolveContext): E450Op
 }
 
 /** The single `meter` group keeps the id it always had, so its state files stay where they are. */
-export const SINGLE_METER_ID = "meter";
+const SINGLE_METER_ID = "meter";
 
 function resolveMeters(raw: RawOptions): ConfiguredMeter[] {
   const scalerOverrides = new Map(
