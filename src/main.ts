@@ -8,7 +8,7 @@ import { EventBus } from "./bus/event-bus.js";
 import type { MeterBus, MeterEvents } from "./bus/events.js";
 import { type Plugin, startPlugins, stopPlugins } from "./bus/plugin.js";
 import { describeBroker, resolveMqttBroker } from "./config/index.js";
-import type { E450Options } from "./config/options.js";
+import type { ConfiguredMeter, E450Options } from "./config/options.js";
 import type { Tariff } from "./analytics/cost/types.js";
 import type { Logger } from "./logging/logger.js";
 import type { Snapshot } from "./model/snapshot.js";
@@ -90,18 +90,36 @@ async function startMeters(
   started: (meter: StartedMeter) => void,
 ): Promise<void> {
   const single = options.meters.length === 1 && options.meters[0]?.name === null;
+  const lines = linesOf(options.meters);
   const failures: string[] = [];
-  for (const meter of options.meters) {
+  for (const line of lines) {
     try {
-      started(await startMeter(meter, single, options, bus, logger));
+      started(await startMeter(line, single, options, bus, logger));
     } catch (error) {
-      const label = meter.name ?? meter.id;
+      const label = line.map((meter) => meter.name ?? meter.id).join(" + ");
       failures.push(label);
       logger.error(`meter ${label} could not start: ${(error as Error).message}`);
     }
   }
-  if (failures.length === options.meters.length)
-    throw new Error(`no meter could start (${failures.join(", ")})`);
+  if (failures.length === lines.length) throw new Error(`no meter could start (${failures.join(", ")})`);
+}
+
+/** Meters grouped by the line they are read on: one reader per serial device or bridge port. */
+function linesOf(meters: readonly ConfiguredMeter[]): [ConfiguredMeter, ...ConfiguredMeter[]][] {
+  const lines = new Map<string, [ConfiguredMeter, ...ConfiguredMeter[]]>();
+  for (const meter of meters) {
+    const { connection } = meter;
+    const key =
+      connection.kind === "serial"
+        ? `serial:${connection.device}`
+        : connection.kind === "tcp"
+          ? `tcp:${connection.host.toLowerCase()}:${connection.port}`
+          : `virtual:${meter.id}`;
+    const line = lines.get(key);
+    if (line) line.push(meter);
+    else lines.set(key, [meter]);
+  }
+  return [...lines.values()];
 }
 
 /** The consumers of the meters' events, in start order. */

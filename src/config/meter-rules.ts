@@ -1,7 +1,9 @@
 /**
  * Rules between the items of `meters`: names that make distinct ids (each meter's events and state
- * files are keyed by it), `behind` naming another meter without a loop, and one connection per
- * meter: two meters on one serial device or bridge port would fight over the line.
+ * files are keyed by it), `behind` naming another meter without a loop, and lines: several meters
+ * may share one serial device or bridge port (a wired M-Bus carrying several meters' pushes) only
+ * when each says which pushes are its own (system_title or serial_number) and all read the line
+ * with the same settings, since one reader serves them all.
  */
 import { meterIdOf } from "./meter-names.js";
 import type { ConfigProblem } from "./problems.js";
@@ -24,7 +26,7 @@ export function checkMeters(document: unknown): ConfigProblem[] {
   const items = meters.map((item) => (typeof item === "object" && item !== null ? (item as Item) : {}));
   const problems: ConfigProblem[] = [];
   const byId = new Map<string, number>();
-  const byLine = new Map<string, number>();
+  const byLine = new Map<string, number[]>();
   items.forEach((item, index) => {
     const name = text(item["name"]);
     if (name !== undefined) {
@@ -38,16 +40,11 @@ export function checkMeters(document: unknown): ConfigProblem[] {
         });
     }
     const line = lineOf(item);
-    if (line !== undefined) {
-      const first = byLine.get(line);
-      if (first === undefined) byLine.set(line, index);
-      else
-        problems.push({
-          path: `meters[${index}].${item["connection"] === "serial" ? "serial_device" : "tcp_port"}`,
-          message: `expected a connection of its own, but meters[${first}] reads the same line (${line}); one line carries one meter's pushes`,
-        });
-    }
+    if (line !== undefined) byLine.set(line, [...(byLine.get(line) ?? []), index]);
   });
+  for (const [line, indexes] of byLine) {
+    if (indexes.length > 1) problems.push(...checkSharedLine(items, line, indexes));
+  }
   items.forEach((item, index) => {
     const behind = text(item["behind"]);
     if (behind === undefined) return;
@@ -65,6 +62,48 @@ export function checkMeters(document: unknown): ConfigProblem[] {
       });
     }
   });
+  return problems;
+}
+
+const LINE_SETTINGS = ["protocol", "baud_rate", "serial_format"] as const;
+const SENDER_KEYS = ["system_title", "serial_number"] as const;
+
+function checkSharedLine(items: readonly Item[], line: string, indexes: readonly number[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const [first, ...others] = indexes as [number, ...number[]];
+  const senders = new Map<string, number>();
+  for (const index of indexes) {
+    const item = items[index] ?? {};
+    const named = SENDER_KEYS.filter((key) => text(item[key]) !== undefined);
+    if (named.length === 0) {
+      problems.push({
+        path: `meters[${index}].system_title`,
+        message: `required: meters ${indexes.map((i) => `[${i}]`).join(", ")} share one line (${line}), so each needs the system_title or serial_number of its meter to tell its pushes apart`,
+      });
+    }
+    for (const key of named) {
+      const value = `${key}=${text(item[key])?.toUpperCase()}`;
+      const earlier = senders.get(value);
+      if (earlier === undefined) senders.set(value, index);
+      else
+        problems.push({
+          path: `meters[${index}].${key}`,
+          message: `expected a meter of its own, but meters[${earlier}] has the same ${key}`,
+        });
+    }
+  }
+  for (const index of others) {
+    for (const key of LINE_SETTINGS) {
+      const mine = items[index]?.[key];
+      const theirs = items[first]?.[key];
+      if (mine !== theirs) {
+        problems.push({
+          path: `meters[${index}].${key}`,
+          message: `expected ${JSON.stringify(theirs)} like meters[${first}], which reads the same line (${line}) with one reader`,
+        });
+      }
+    }
+  }
   return problems;
 }
 

@@ -41,6 +41,10 @@ const DATE_EXPECTED = "a date written YYYY-MM-DD, such as 2026-11-20";
 const KEY_PATTERN = "^[0-9A-Fa-f]{32}$";
 const KEY_EXPECTED = "32 hexadecimal digits (16 bytes)";
 
+/** A DLMS system title: 8 bytes, the first three the maker's FLAG id ("LGZ" = 4C475A). */
+const SYSTEM_TITLE_PATTERN = "^[0-9A-Fa-f]{16}$";
+const SYSTEM_TITLE_EXPECTED = "16 hexadecimal digits, such as 4C475A6700123456";
+
 /** A full OBIS code "A-B:C.D.E" with an optional ".F" or "*F"; each group ≤ 255 is checked in rules.ts. */
 const OBIS_PATTERN = "^\\d{1,3}-\\d{1,3}:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:[.*]\\d{1,3})?$";
 const OBIS_EXPECTED = 'a full OBIS code such as "1-0:31.7.0"';
@@ -109,6 +113,9 @@ const meterItemSchema = {
     area: { type: "string", minLength: 1 },
     behind: { type: "string", minLength: 1 },
     ...meterProperties,
+    // Only where several meters push on one line (a wired M-Bus): which pushes are this meter's.
+    system_title: { type: "string", pattern: SYSTEM_TITLE_PATTERN, "x-expected": SYSTEM_TITLE_EXPECTED },
+    serial_number: { type: "string", minLength: 1 },
   },
   ...meterRules("meters[]"),
 } as const;

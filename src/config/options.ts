@@ -52,6 +52,11 @@ export interface ConfiguredMeter extends MeterOptions {
   readonly area?: string;
   /** The id of the meter this one is behind (a sub-meter, whose energy is part of that meter's). */
   readonly behind?: string;
+  /**
+   * Which pushes are this meter's on a line several meters share: by the sender's system title
+   * (upper-case hex; also picks this meter's keys) or its serial number.
+   */
+  readonly sender?: { readonly systemTitle?: string; readonly serialNumber?: string };
 }
 
 export interface TlsSettings {

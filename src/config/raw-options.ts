@@ -25,6 +25,8 @@ interface RawMeterItem extends RawMeterOptions {
   name: string;
   area?: string;
   behind?: string;
+  system_title?: string;
+  serial_number?: string;
 }
 
 export interface RawMqttOptions {

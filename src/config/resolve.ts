@@ -87,6 +87,14 @@ function resolveMeters(raw: RawOptions): ConfiguredMeter[] {
     name: item.name,
     ...(item.area === undefined ? {} : { area: item.area }),
     ...(item.behind === undefined ? {} : { behind: ids.get(item.behind) ?? meterIdOf(item.behind) }),
+    ...(item.system_title === undefined && item.serial_number === undefined
+      ? {}
+      : {
+          sender: {
+            ...(item.system_title === undefined ? {} : { systemTitle: item.system_title.toUpperCase() }),
+            ...(item.serial_number === undefined ? {} : { serialNumber: item.serial_number }),
+          },
+        }),
     ...resolveMeter(item, scalerOverrides),
   }));
 }

@@ -24,6 +24,11 @@ import { toReadings } from "./values.js";
 export interface PushOptions extends Keys {
   readonly layout?: string;
   readonly scalerOverrides?: ReadonlyMap<string, number>;
+  /**
+   * Keys per sender, by system title (16 upper-case hex digits), for a line that carries several
+   * meters' pushes; a sender not listed is deciphered with the keys above.
+   */
+  readonly keysBySystemTitle?: ReadonlyMap<string, Keys>;
 }
 
 interface CipherInfo {
@@ -54,7 +59,8 @@ export function decodePush(apdu: Uint8Array, options: PushOptions = {}): Decoded
   let cipher: CipherInfo | null = null;
   if (isCiphered(apdu)) {
     const ciphered = parseCiphered(apdu);
-    const deciphered = decipherOrExplain(ciphered, options);
+    const keys = options.keysBySystemTitle?.get(hex(ciphered.systemTitle)) ?? options;
+    const deciphered = decipherOrExplain(ciphered, keys);
     plaintext = deciphered.plaintext;
     cipher = {
       systemTitle: hex(ciphered.systemTitle),

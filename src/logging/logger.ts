@@ -53,3 +53,10 @@ export function createLogger(
 function bigintSafe(_key: string, value: unknown): unknown {
   return typeof value === "bigint" ? value.toString() : value;
 }
+
+/** The same logger with every line starting "<prefix>: " (one meter of several: "Flat 1: meter link up"). */
+export function prefixedLogger(logger: Logger, prefix: string): Logger {
+  const at = (level: keyof Logger) => (message: string, fields?: Readonly<Record<string, unknown>>) =>
+    logger[level](`${prefix}: ${message}`, fields);
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}

@@ -6,6 +6,7 @@
  * clock, a port and timers. Nothing here ends the process: a failed write or line change becomes an
  * issue event, and the transport reconnects by itself (ARCHITECTURE §8).
  */
+import type { MeterIdentity } from "../model/meter-identity.js";
 import type { MeterBus } from "../bus/events.js";
 import type { Logger } from "../logging/logger.js";
 import type { Issue } from "../model/issue.js";
@@ -36,6 +37,11 @@ export interface FormatHunt {
 export interface MeterRuntimeOptions {
   /** The configured meter's id: keys every event, and names a meter whose pushes carry no identity. */
   readonly id: string;
+  /**
+   * On a line several configured meters share: the configured id a physical meter's pushes belong
+   * to (its snapshot and availability events carry it). Without it, everything is this runtime's id.
+   */
+  readonly route?: (identity: MeterIdentity) => string;
   readonly transport: Transport;
   readonly reader: Reader;
   readonly guard: IntegrityGuard;
@@ -52,6 +58,7 @@ const DIAGNOSTICS_EVERY_MS = 10_000;
 
 export class MeterRuntime {
   readonly id: string;
+  private readonly route: (identity: MeterIdentity) => string;
   private readonly transport: Transport;
   private readonly reader: Reader;
   private readonly guard: IntegrityGuard;
@@ -94,6 +101,7 @@ export class MeterRuntime {
     private readonly logger: Logger,
   ) {
     this.id = options.id;
+    this.route = options.route ?? (() => this.id);
     this.transport = options.transport;
     this.reader = options.reader;
     this.guard = options.guard;
@@ -108,7 +116,7 @@ export class MeterRuntime {
     this.limits = { maxPowerW: this.guard.maxPowerKw * 1000 };
     this.availability = new Availability(options.availability, (identity, online, timeoutMs) => {
       if (!online) logger.warn(`Meter ${identity.key}: no valid frame for ${timeoutMs} ms; marked offline`);
-      this.bus.emit("availability", { meter: this.id, identity, online, timeoutMs });
+      this.bus.emit("availability", { meter: this.route(identity), identity, online, timeoutMs });
     });
     this.issues = new IssueLog(logger);
   }
@@ -226,7 +234,13 @@ export class MeterRuntime {
     if (!screened) return;
     const identity = this.identities.identify(snapshot);
     const derived = derivedReadings(screened.readings);
-    this.bus.emit("snapshot", { meter: this.id, identity, snapshot: screened, derived, receivedAt });
+    this.bus.emit("snapshot", {
+      meter: this.route(identity),
+      identity,
+      snapshot: screened,
+      derived,
+      receivedAt,
+    });
     this.availability.pushArrived(identity);
   }
 

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { MeterBus } from "../bus/events.js";
 import type { ConfiguredMeter, E450Options } from "../config/options.js";
 import { ModeCSession } from "../reader/mode-c-session.js";
-import type { Logger } from "../logging/logger.js";
+import { type Logger, prefixedLogger } from "../logging/logger.js";
 import { IntegrityGuard } from "../meter/integrity-guard.js";
 import { JsonFileTotalsStore } from "../meter/json-file-totals-store.js";
 import { MeterRuntime } from "../meter/runtime.js";
@@ -15,6 +15,7 @@ import type { Reader } from "../reader/reader.js";
 import { StreamDecoder } from "../reader/stream-decoder.js";
 import { guardFileName } from "./guard-reset.js";
 import { DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
+import { keysBySender, routeBySender } from "./shared-line.js";
 import { startVirtualMeter } from "./virtual-meter.js";
 
 /** IEC 62056-21 readouts are polled, not pushed; a minute is what meters and optical heads tolerate. */
@@ -28,17 +29,23 @@ export interface StartedMeter {
 }
 
 /**
- * `meter.id` keys the meter's events and names its state files; it also names a meter whose pushes
- * carry no identity. `single`: the one meter of the `meter` group, whose files keep their old names.
+ * Starts the reader of one line. `line[0]`'s id keys the line's events and names its state files; it
+ * also names a meter whose pushes carry no identity. More than one meter on the line (a wired M-Bus
+ * with several meters pushing): each push goes to the meter whose system title or serial it names,
+ * deciphered with that meter's keys. `single`: the one meter of the `meter` group, whose files keep
+ * their old names.
  */
 export async function startMeter(
-  meter: ConfiguredMeter,
+  line: readonly [ConfiguredMeter, ...ConfiguredMeter[]],
   single: boolean,
   options: E450Options,
   bus: MeterBus,
-  logger: Logger,
+  baseLogger: Logger,
 ): Promise<StartedMeter> {
+  const [meter] = line;
   const { id } = meter;
+  const logger =
+    meter.name === null ? baseLogger : prefixedLogger(baseLogger, line.map((item) => item.name).join(" + "));
   const encryptionKey = meter.encryptionKey?.reveal();
   const authenticationKey = meter.authenticationKey?.reveal();
   const virtual =
@@ -63,6 +70,7 @@ export async function startMeter(
           scalerOverrides: meter.scalerOverrides,
           ...(encryptionKey ? { encryptionKey } : {}),
           ...(authenticationKey ? { authenticationKey } : {}),
+          ...(line.length > 1 ? { keysBySystemTitle: keysBySender(line) } : {}),
         });
   const guard = new IntegrityGuard(
     { maxPowerKw: options.maxPowerW / 1000 },
@@ -77,6 +85,7 @@ export async function startMeter(
       reader,
       guard,
       hunt,
+      ...(line.length > 1 ? { route: routeBySender(line) } : {}),
       availability: {
         missedPushes: options.offlineAfterMissedPushes,
         initialIntervalMs: INITIAL_PUSH_INTERVAL_MS,

@@ -100,11 +100,11 @@ describe("several meters", () => {
     ]);
   });
 
-  it("refuses names that make the same id, two meters on one line, and a behind that names nobody or loops", () => {
+  it("refuses names that make the same id, and a behind that names nobody or loops", () => {
     const problems = problemsOf({
       meters: [
-        { name: "Flat 1", connection: "tcp", tcp_host: "Bridge", tcp_port: 4059, behind: "Flat 3" },
-        { name: "flat-1", connection: "tcp", tcp_host: "bridge", tcp_port: 4059 },
+        { name: "Flat 1", connection: "virtual", behind: "Flat 3" },
+        { name: "flat-1", connection: "virtual" },
         { name: "Flat 3", connection: "virtual", behind: "Flat 1" },
         { name: "Garage", connection: "virtual", behind: "Shed" },
       ],
@@ -113,11 +113,6 @@ describe("several meters", () => {
       {
         path: "meters[1].name",
         message: 'expected a name of its own, but "flat-1" is too like meters[0].name ("Flat 1")',
-      },
-      {
-        path: "meters[1].tcp_port",
-        message:
-          "expected a connection of its own, but meters[0] reads the same line (bridge:4059); one line carries one meter's pushes",
       },
       {
         path: "meters[0].behind",
@@ -132,6 +127,41 @@ describe("several meters", () => {
         message: 'expected the name of another meter ("Flat 1", "flat-1", "Flat 3", "Garage"), got "Shed"',
       },
     ]);
+  });
+
+  it("lets meters share a line only when each names its sender, and all read it alike", () => {
+    const line = { connection: "tcp", tcp_host: "Bridge", tcp_port: 4059 };
+    expect(
+      problemsOf({
+        meters: [
+          { name: "A", ...line },
+          { name: "B", ...line, tcp_host: "bridge", system_title: "4C475A6700000001", baud_rate: "9600" },
+          { name: "C", ...line, system_title: "4c475a6700000001" },
+        ],
+      }),
+    ).toEqual([
+      {
+        path: "meters[0].system_title",
+        message:
+          "required: meters [0], [1], [2] share one line (bridge:4059), so each needs the system_title or serial_number of its meter to tell its pushes apart",
+      },
+      {
+        path: "meters[2].system_title",
+        message: "expected a meter of its own, but meters[1] has the same system_title",
+      },
+      {
+        path: "meters[1].baud_rate",
+        message: 'expected "auto" like meters[0], which reads the same line (bridge:4059) with one reader',
+      },
+    ]);
+    expect(
+      problemsOf({
+        meters: [
+          { name: "A", ...line, system_title: "4C475A6700000001", encryption_key: KEY },
+          { name: "B", ...line, serial_number: "29076916" },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it("does not take a single meter's connection together with the list", () => {
