@@ -165,7 +165,9 @@ export class Forwarder {
       return true;
     }
     await this.failed(
-      outcome.kind === "rejected" ? { kind: "refused", status: outcome.status, reason: outcome.reason } : outcome,
+      outcome.kind === "rejected"
+        ? { kind: "refused", status: outcome.status, reason: outcome.reason }
+        : outcome,
     );
     return false;
   }
