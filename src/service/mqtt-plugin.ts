@@ -21,6 +21,7 @@ export async function mqttPluginFor(
       ...(broker.protocolVersion === 5 ? { protocolVersion: 5 as const } : {}),
       discoveryPrefix: options.discoveryPrefix,
       baseTopic: options.baseTopic,
+      meters: new Map(options.meters.map(({ id, name, area }) => [id, { name, area }])),
       dataDir: options.dataDir,
       softwareVersion: VERSION,
       publishIntervalMs: options.publishIntervalSeconds * 1000,

@@ -3,6 +3,11 @@
  * device: with a wrong key no snapshot ever decodes, so the meter is never identified — and that is
  * exactly when the user needs to see "decryption failures" climbing (a wrong key that showed only as
  * "No HAN data received" in another reader: UtilitechAS/amsreader-firmware#1245).
+ *
+ * With several meters the bridge sums their connections, which cannot tell whose cable is unplugged;
+ * each meter's device then also carries its own connection's link status, frames received and
+ * rejected, and last frame. One meter gets none of these: the bridge already says it all, and an
+ * existing installation gets no new entities.
  */
 import type { MeterDiagnostics } from "../../bus/events.js";
 import type { EntityState, SensorEntity } from "./entity.js";
@@ -57,6 +62,12 @@ export const BRIDGE_ENTITIES: readonly SensorEntity[] = [
   },
 ];
 
+/** The meter's own link diagnostics (several meters): available while the add-on runs, pushes or not. */
+const METER_LINK_IDS = new Set(["link_status", "frames_received", "frames_rejected", "last_frame"]);
+export const METER_LINK_ENTITIES: readonly SensorEntity[] = BRIDGE_ENTITIES.filter((entity) =>
+  METER_LINK_IDS.has(entity.id),
+).map((entity) => ({ ...entity, followsBridge: true }));
+
 export interface DiagnosticStates {
   readonly states: readonly EntityState[];
   /** JSON attributes by entity id. */
@@ -110,4 +121,16 @@ function byReason(counts: readonly Readonly<Record<string, number>>[]): {
 
 export function linkStatusState(status: LinkStatus): EntityState {
   return { entityId: "link_status", payload: status };
+}
+
+/** One meter's link diagnostics: its connection's status and counters, nothing summed. */
+export function meterLinkStates(
+  diagnostics: MeterDiagnostics | undefined,
+  status: LinkStatus | undefined,
+): DiagnosticStates {
+  const counted = diagnostics ? diagnosticStates([diagnostics]) : { states: [], attributes: new Map() };
+  const states = counted.states.filter((state) => METER_LINK_IDS.has(state.entityId));
+  if (status) states.unshift(linkStatusState(status));
+  const attributes = new Map([...counted.attributes].filter(([entityId]) => METER_LINK_IDS.has(entityId)));
+  return { states, attributes };
 }

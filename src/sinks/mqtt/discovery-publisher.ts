@@ -2,7 +2,9 @@
  * Sends the discovery configs of the bridge device and of every known meter, skipping a config
  * identical to the one last sent on its topic unless forced (after a connect or HA's birth message,
  * where HA may have lost it). The bridge carries the link diagnostics always, and entities of optional
- * parts (the InfluxDB forwarder) once they have reported.
+ * parts (the InfluxDB forwarder) once they have reported. With several configured meters each meter's
+ * device is named after its configured meter, its entity ids carry its identity, and it carries its
+ * own link diagnostics.
  */
 import {
   bridgeDiscovery,
@@ -13,10 +15,11 @@ import {
   meterDiscovery,
   meterObjectId,
 } from "./discovery.js";
-import { BRIDGE_ENTITIES } from "./diagnostics.js";
+import { BRIDGE_ENTITIES, METER_LINK_ENTITIES } from "./diagnostics.js";
 import type { EarlierRun } from "./earlier-run.js";
 import type { SensorEntity } from "./entity.js";
 import type { MeterRegistry, MeterState } from "./meter-registry.js";
+import type { MeterLabel } from "./options.js";
 import type { SinkConnection } from "./sink-connection.js";
 
 export interface CurrentMessage {
@@ -36,7 +39,13 @@ export class DiscoveryPublisher {
     private readonly meters: MeterRegistry,
     private readonly connection: Pick<SinkConnection, "publish">,
     private readonly earlier: EarlierRun,
+    private readonly labels: ReadonlyMap<string, MeterLabel>,
   ) {}
+
+  /** More than one configured meter: entity ids with identities, link diagnostics per meter. */
+  get several(): boolean {
+    return this.labels.size > 1;
+  }
 
   /**
    * True when the broker has this config: handed to the connected client now, or identical to the
@@ -67,9 +76,14 @@ export class DiscoveryPublisher {
   }
 
   meterMessage(meter: MeterState, extras?: DeviceExtras): DiscoveryMessage {
-    const entities = [...meter.entities.values()];
+    const entities = [...meter.entities.values(), ...(this.several ? METER_LINK_ENTITIES : [])];
     const topic = this.meterConfigTopic(meter.identity.key);
-    return meterDiscovery(meter.identity, entities, this.context, extras ?? this.earlier.carriedFor(topic));
+    const label = this.labels.get(meter.configuredId);
+    return meterDiscovery(meter.identity, entities, this.context, extras ?? this.earlier.carriedFor(topic), {
+      name: label?.name ?? null,
+      area: label?.area,
+      identityInEntityIds: this.several,
+    });
   }
 
   bridgeMessage(extras?: DeviceExtras): DiscoveryMessage {

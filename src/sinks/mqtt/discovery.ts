@@ -14,6 +14,8 @@
  * - `device` with identifiers, and `origin` with a name, are required in device discovery;
  * - `unique_id` on every component; `default_entity_id` with the domain (object_id is gone since 2026.4);
  * - `name` short and relative to the device (all MQTT entities have has_entity_name);
+ * - with several meters, every meter's `default_entity_id` carries its identity, so that HA never has
+ *   to number a second meter's entities (`_2`); `unique_id` carried it from the start;
  * - a component removed from a device is announced once as `{"platform": <its platform>}` only, which
  *   makes HA remove that entity; it is then left out.
  */
@@ -36,6 +38,11 @@ interface DiscoveryDevice {
   readonly serial_number?: string;
   readonly sw_version?: string;
   readonly via_device?: string;
+  /**
+   * Where HA puts the device when it first creates it (mqtt/schemas.py MQTT_ENTITY_DEVICE_INFO_SCHEMA
+   * CONF_SUGGESTED_AREA); it never moves a device HA already has (home-assistant/core#149758, 2025).
+   */
+  readonly suggested_area?: string;
 }
 
 interface AvailabilityItem {
@@ -50,6 +57,12 @@ interface ComponentBase {
   readonly entity_category?: "diagnostic";
   readonly json_attributes_topic?: string;
   readonly icon?: string;
+  /**
+   * Overrides the device's shared availability for this component: HA merges a shared option into a
+   * component only where the component does not set it (mqtt/discovery.py
+   * `_merge_common_device_options`).
+   */
+  readonly availability?: readonly AvailabilityItem[];
 }
 
 export interface SensorComponent extends ComponentBase {
@@ -116,10 +129,25 @@ export function bridgeObjectId(baseTopic: string): string {
   return `${ENTITY_PREFIX}_bridge_${toTopicSafeKey(baseTopic) || "e450"}`;
 }
 
-/** Where an entity's state and attributes go. */
+/**
+ * A meter key as HA's entity ids allow it: [a-z0-9_] with no "__" and no "_" at either end
+ * (core.py VALID_ENTITY_ID); a key may hold "-" (meter-identity.ts), an entity id may not.
+ */
+function entityIdPart(meterKey: string): string {
+  return meterKey.replace(/[-_]+/g, "_").replace(/^_|_$/g, "");
+}
+
+/** Where an entity's state and attributes go, and the add-on's own availability topic. */
 interface EntityTopics {
   readonly state: string;
   readonly attributes: string;
+  readonly bridgeStatus: string;
+}
+
+/** The two ids of a component: unique_id's prefix (never changes) and the suggested entity id's. */
+interface IdPrefixes {
+  readonly unique: string;
+  readonly entity: string;
 }
 
 function sensorOptions(entity: SensorEntity): Omit<SensorComponent, keyof ComponentBase | "platform"> {
@@ -140,16 +168,18 @@ function sensorOptions(entity: SensorEntity): Omit<SensorComponent, keyof Compon
   };
 }
 
-function component(entity: Entity, uniquePrefix: string, topics: EntityTopics): EntityComponent {
+function component(entity: Entity, prefixes: IdPrefixes, topics: EntityTopics): EntityComponent {
   const base: ComponentBase = {
-    unique_id: `${uniquePrefix}_${entity.id}`,
-    // The entity id HA suggests; a second meter gets "_2" from HA's registry.
-    default_entity_id: `${entity.platform}.${ENTITY_PREFIX}_${entity.id}`,
+    unique_id: `${prefixes.unique}_${entity.id}`,
+    // Only a new entity takes it: HA keeps the entity id it registered under the unique_id (and a user
+    // may have renamed it), so a changed suggestion renames nothing.
+    default_entity_id: `${entity.platform}.${prefixes.entity}_${entity.id}`,
     name: entity.name,
     state_topic: topics.state,
     ...(entity.diagnostic ? { entity_category: "diagnostic" as const } : {}),
     ...(entity.hasAttributes ? { json_attributes_topic: topics.attributes } : {}),
     ...(entity.icon ? { icon: entity.icon } : {}),
+    ...(entity.followsBridge ? { availability: [{ topic: topics.bridgeStatus }] } : {}),
   };
   switch (entity.platform) {
     case "sensor":
@@ -198,6 +228,18 @@ function deviceMessage(
   };
 }
 
+/** How a meter's device is shown besides what the meter sends: from the configured meter it is read by. */
+interface MeterPresentation {
+  /** The configured name; without one the device is named after the model. */
+  readonly name?: string | null;
+  readonly area?: string;
+  /**
+   * Suggest entity ids with the meter's identity (`sensor.e450_<key>_energy_import`): set when several
+   * meters are configured. One meter keeps `sensor.e450_energy_import`, as before several existed.
+   */
+  readonly identityInEntityIds?: boolean;
+}
+
 /**
  * The meter's device: identifiers from the system title or serial number (the identity key), made by
  * Landis+Gyr. An E450 push names no model, so the model is the one this program reads; sw_version is
@@ -208,25 +250,34 @@ export function meterDiscovery(
   entities: readonly Entity[],
   context: DiscoveryContext,
   extras: DeviceExtras = {},
+  presentation: MeterPresentation = {},
 ): DiscoveryMessage {
   const { topics, origin } = context;
   const objectId = meterObjectId(identity.key);
   const serial = identity.serialNumber ?? identity.logicalDeviceName;
+  const prefixes: IdPrefixes = {
+    unique: objectId,
+    entity: presentation.identityInEntityIds
+      ? `${ENTITY_PREFIX}_${entityIdPart(identity.key)}`
+      : ENTITY_PREFIX,
+  };
   const components: Record<string, EntityComponent | RemovedComponent> = {};
   for (const entity of entities) {
-    components[entity.id] = component(entity, objectId, {
+    components[entity.id] = component(entity, prefixes, {
       state: topics.meterState(identity.key, entity.id),
       attributes: topics.meterAttributes(identity.key, entity.id),
+      bridgeStatus: topics.bridgeStatus,
     });
   }
   const device: DiscoveryDevice = {
     identifiers: [objectId],
-    name: "E450",
+    name: presentation.name ?? "E450",
     manufacturer: "Landis+Gyr",
     model: "E450",
     ...(serial ? { serial_number: serial } : {}),
     ...(identity.firmwareVersion ? { sw_version: identity.firmwareVersion } : {}),
     via_device: bridgeObjectId(topics.baseTopic),
+    ...(presentation.area ? { suggested_area: presentation.area } : {}),
   };
   return deviceMessage(
     topics,
@@ -234,7 +285,8 @@ export function meterDiscovery(
     {
       device,
       origin,
-      // Both must be online: the add-on runs (its last will) and the meter still pushes.
+      // Both must be online: the add-on runs (its last will) and the meter still pushes. A component
+      // that follows the bridge (a meter's link diagnostics) sets its own availability instead.
       availability: [{ topic: topics.bridgeStatus }, { topic: topics.meterStatus(identity.key) }],
       availability_mode: "all",
     },
@@ -252,10 +304,15 @@ export function bridgeDiscovery(
   const objectId = bridgeObjectId(topics.baseTopic);
   const components: Record<string, EntityComponent | RemovedComponent> = {};
   for (const entity of entities) {
-    components[entity.id] = component(entity, objectId, {
-      state: topics.bridgeState(entity.id),
-      attributes: topics.bridgeAttributes(entity.id),
-    });
+    components[entity.id] = component(
+      entity,
+      { unique: objectId, entity: ENTITY_PREFIX },
+      {
+        state: topics.bridgeState(entity.id),
+        attributes: topics.bridgeAttributes(entity.id),
+        bridgeStatus: topics.bridgeStatus,
+      },
+    );
   }
   const device: DiscoveryDevice = {
     identifiers: [objectId],

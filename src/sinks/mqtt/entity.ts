@@ -27,6 +27,11 @@ interface EntityBase {
   /** The entity has a JSON attributes topic. */
   readonly hasAttributes?: boolean;
   readonly icon?: string;
+  /**
+   * Available whenever the add-on runs, also while its meter is silent: a meter's link diagnostics
+   * ("disconnected", the last frame an hour ago) are what the user needs to read exactly then.
+   */
+  readonly followsBridge?: boolean;
 }
 
 export interface SensorEntity extends EntityBase {

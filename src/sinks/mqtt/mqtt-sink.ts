@@ -5,6 +5,8 @@
  * stale entities and rate limiting of fast-changing values. The live analytics' cost, forecast and
  * anomaly states become entities on the same meter device (cost-, forecast-, anomaly-entities.ts);
  * the InfluxDB forwarder's status becomes entities on the bridge device (forwarder-entities.ts).
+ * Meters are keyed by their identity (one device each); the configured meter an event came through
+ * (its `meter`) names the device and, with several meters, feeds its own link diagnostics.
  * This class holds the lifecycle and routes events to the parts:
  * meter-registry.ts (what each meter has shown), discovery-publisher.ts (configs), publish-gate.ts
  * (states), stale-entities.ts (what an earlier run left behind).
@@ -28,6 +30,8 @@ import {
   diagnosticStates,
   type LinkStatus,
   linkStatusState,
+  METER_LINK_ENTITIES,
+  meterLinkStates,
 } from "./diagnostics.js";
 import { DiscoveryPublisher } from "./discovery-publisher.js";
 import { EarlierRun } from "./earlier-run.js";
@@ -61,6 +65,7 @@ const ANNOUNCED_FILE = "mqtt-announced.json";
 const BRIDGE_CADENCE = new Map(
   [...BRIDGE_ENTITIES, ...FORWARDER_ENTITIES].map((entity) => [entity.id, entity.cadence]),
 );
+const METER_LINK_CADENCE = new Map(METER_LINK_ENTITIES.map((entity) => [entity.id, entity.cadence]));
 
 /** The link status Home Assistant shows for a transport state. */
 const LINK_STATUS: Readonly<Record<LinkState, LinkStatus>> = {
@@ -132,7 +137,13 @@ export class MqttSink implements Plugin {
       sw_version: this.options.softwareVersion,
       ...(this.options.supportUrl ? { support_url: this.options.supportUrl } : {}),
     };
-    this.discovery = new DiscoveryPublisher({ topics, origin }, this.meters, connection, this.earlier);
+    this.discovery = new DiscoveryPublisher(
+      { topics, origin },
+      this.meters,
+      connection,
+      this.earlier,
+      this.options.meters,
+    );
     this.stale = new StaleEntities({
       store,
       earlier: this.earlier,
@@ -180,21 +191,21 @@ export class MqttSink implements Plugin {
   }
 
   /** One push (already through the integrity guard): announce what is new, publish states. */
-  private onSnapshot({ identity, snapshot, derived }: MeterEvents["snapshot"]): void {
+  private onSnapshot({ meter, identity, snapshot, derived }: MeterEvents["snapshot"]): void {
     const { entities, states, skipped } = meterEntitiesOf(snapshot, derived, this.options.timeZone);
     for (const { obis, why } of skipped) this.logger.debug(`Not published: ${obis} (${why})`);
-    this.announceOnMeter(identity, { entities, states });
+    this.announceOnMeter(meter, identity, { entities, states });
     this.stale.snapshotArrived();
   }
 
-  private onCost({ identity, state }: MeterEvents["cost"]): void {
+  private onCost({ meter, identity, state }: MeterEvents["cost"]): void {
     this.currencies.set(identity.key, state.currency);
-    this.announceOnMeter(identity, costEntities(state, this.iso));
+    this.announceOnMeter(meter, identity, costEntities(state, this.iso));
   }
 
-  private onForecast({ identity, state }: MeterEvents["forecast"]): void {
+  private onForecast({ meter, identity, state }: MeterEvents["forecast"]): void {
     const currency = this.currencies.get(identity.key) ?? null;
-    this.announceOnMeter(identity, forecastEntities(state, { currency, iso: this.iso }));
+    this.announceOnMeter(meter, identity, forecastEntities(state, { currency, iso: this.iso }));
   }
 
   /**
@@ -202,8 +213,8 @@ export class MqttSink implements Plugin {
    * are never retained (HA ignores retained events, mqtt/event.py), so neither a reconnect, nor HA's
    * birth message, nor a restart of this add-on replays them.
    */
-  private onAnomalies({ identity, state, fired }: MeterEvents["anomalies"]): void {
-    this.announceOnMeter(identity, anomalyEntities(state, this.iso));
+  private onAnomalies({ meter, identity, state, fired }: MeterEvents["anomalies"]): void {
+    this.announceOnMeter(meter, identity, anomalyEntities(state, this.iso));
     const topic = this.topics.meterState(identity.key, ANOMALY_EVENT_ID);
     for (const payload of anomalyEventPayloads(fired, this.iso)) this.sendEvent({ topic, payload });
   }
@@ -211,14 +222,25 @@ export class MqttSink implements Plugin {
   private readonly iso = (utcMs: number): string => utcToOffsetIso(utcMs, this.options.timeZone);
 
   /** Announces what is new on the meter's device, then offers the states (and attributes) to the gate. */
-  private announceOnMeter(identity: MeterIdentity, { entities, states }: Announcement): void {
-    const { meter, changed, isNew } = this.meters.update(identity, entities);
+  private announceOnMeter(
+    configuredId: string,
+    identity: MeterIdentity,
+    { entities, states }: Announcement,
+  ): void {
+    const { meter, changed, isNew } = this.meters.update(configuredId, identity, entities);
     const announced = changed && this.discovery.publish(this.discovery.meterMessage(meter), false);
     if (changed) this.stale.save();
-    if (isNew && announced) this.logger.info(`Meter ${identity.key} seen; announced to Home Assistant`);
-    else if (isNew) {
-      this.logger.info(`Meter ${identity.key} seen; will announce it when the broker is reachable`);
-      this.awaitingAnnouncement.add(identity.key);
+    if (isNew) {
+      // The configured name too, so that a log with several meters says which key is whose.
+      const name = this.options.meters.get(configuredId)?.name;
+      const who = `Meter ${identity.key}${name ? ` (${name})` : ""}`;
+      if (announced) this.logger.info(`${who} seen; announced to Home Assistant`);
+      else {
+        this.logger.info(`${who} seen; will announce it when the broker is reachable`);
+        this.awaitingAnnouncement.add(identity.key);
+      }
+      // Its link diagnostics so far: the link came up, and was counted, before the meter was identified.
+      this.offerMeterLink(configuredId);
     }
     const cadences = new Map<string, Cadence>();
     for (const entity of entities) if (entity.platform !== "event") cadences.set(entity.id, entity.cadence);
@@ -228,6 +250,24 @@ export class MqttSink implements Plugin {
       if (state.attributes !== undefined) {
         const topic = this.topics.meterAttributes(identity.key, state.entityId);
         this.gate.offer(topic, state.attributes, cadence);
+      }
+    }
+  }
+
+  /** With several meters: the configured meter's link diagnostics on the device of each meter it reads. */
+  private offerMeterLink(configuredId: string): void {
+    if (!this.discovery.several) return;
+    const { states, attributes } = meterLinkStates(
+      this.diagnostics.get(configuredId),
+      this.links.get(configuredId),
+    );
+    for (const { identity } of this.meters.readBy(configuredId)) {
+      for (const state of states) {
+        const cadence = METER_LINK_CADENCE.get(state.entityId) ?? "fast";
+        this.gate.offer(this.topics.meterState(identity.key, state.entityId), state.payload, cadence);
+      }
+      for (const [entityId, json] of attributes) {
+        this.gate.offer(this.topics.meterAttributes(identity.key, entityId), json, "fast");
       }
     }
   }
@@ -249,6 +289,7 @@ export class MqttSink implements Plugin {
   private onLink({ meter, state }: MeterEvents["link"]): void {
     this.links.set(meter, LINK_STATUS[state]);
     this.publishLinkStatus();
+    this.offerMeterLink(meter);
   }
 
   private publishLinkStatus(): void {
@@ -263,6 +304,7 @@ export class MqttSink implements Plugin {
   private onDiagnostics({ meter, diagnostics }: MeterEvents["diagnostics"]): void {
     this.diagnostics.set(meter, diagnostics);
     this.offerBridgeStates(diagnosticStates([...this.diagnostics.values()]));
+    this.offerMeterLink(meter);
   }
 
   /**

@@ -17,6 +17,14 @@ export interface MqttTlsOptions {
   readonly rejectUnauthorized?: boolean;
 }
 
+/** How a configured meter is shown in Home Assistant. */
+export interface MeterLabel {
+  /** The name given in `meters`; null for the single `meter` group (its device keeps the model's name). */
+  readonly name: string | null;
+  /** The Home Assistant area suggested for its device. */
+  readonly area?: string;
+}
+
 export interface MqttSinkOptions {
   readonly host: string;
   readonly port: number;
@@ -31,6 +39,12 @@ export interface MqttSinkOptions {
   readonly discoveryPrefix?: string;
   /** Root of e450's own topics. Default "e450". */
   readonly baseTopic?: string;
+  /**
+   * The configured meters by id (the `meter` of their events): names and areas for their devices.
+   * With more than one, every meter's entity ids carry its identity and its device carries its own
+   * link diagnostics. Default: none, which is shown as one unnamed meter.
+   */
+  readonly meters?: ReadonlyMap<string, MeterLabel>;
   /** Where the list of announced discovery configs is kept, to remove stale ones later. */
   readonly dataDir: string;
   /** Our version, for `origin.sw_version` and the bridge device's sw_version. */
@@ -62,6 +76,7 @@ export function resolveMqttSinkOptions(options: MqttSinkOptions): ResolvedMqttSi
     protocolVersion: options.protocolVersion ?? 4,
     discoveryPrefix: options.discoveryPrefix ?? "homeassistant",
     baseTopic: options.baseTopic ?? "e450",
+    meters: options.meters ?? new Map(),
     publishIntervalMs: options.publishIntervalMs ?? 10_000,
     timeZone: options.timeZone ?? hostTimeZone(),
     staleAfterMs: options.staleAfterMs ?? 15 * 60_000,
