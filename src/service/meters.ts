@@ -94,10 +94,7 @@ export async function startMeter(
     bus,
     logger,
   );
-  const named = meter.name === null ? "" : `${meter.name}: `;
-  logger.info(
-    `${named}reading ${transport.description} (protocol ${meter.protocol}, layout ${meter.layout})`,
-  );
+  logger.info(`reading ${transport.description} (protocol ${meter.protocol}, layout ${meter.layout})`);
   try {
     await runtime.start();
   } catch (error) {
