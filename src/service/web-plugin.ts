@@ -37,6 +37,12 @@ export function webPluginFor(
       tariff,
       tariffAlternatives: options.tariffAlternatives,
       version: VERSION,
+      meters: options.meters.map(({ id, name, area, behind }) => ({
+        id,
+        name,
+        area: area ?? null,
+        behind: behind ?? null,
+      })),
     },
     {
       store: history,

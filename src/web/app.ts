@@ -10,6 +10,7 @@ import { installAccess, type WebAccess } from "./access.js";
 import type { ApiContext } from "./context.js";
 import { installErrorHandlers } from "./errors.js";
 import { installPanel } from "./panel.js";
+import { buildingRoutes } from "./routes/building.js";
 import { diagnosticsRoutes } from "./routes/diagnostics.js";
 import { historyRoutes } from "./routes/history.js";
 import { liveRoutes } from "./routes/live.js";
@@ -42,6 +43,7 @@ export async function buildApp(settings: AppSettings, context: ApiContext): Prom
   });
   liveRoutes(app, context);
   historyRoutes(app, context);
+  buildingRoutes(app, context);
   diagnosticsRoutes(app, context);
   toolRoutes(app, context);
   streamRoutes(app, context);

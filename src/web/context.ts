@@ -5,11 +5,14 @@ import type { Logger } from "../logging/logger.js";
 import type { HistoryStore } from "../store/history-store.js";
 import type { ZonedCalendar } from "../time/zoned.js";
 import type { Secret } from "../util/secret.js";
+import type { BuildingMeter } from "./building.js";
 import { ApiError } from "./errors.js";
 import type { LiveState } from "./live-state.js";
 
 export interface ApiContext {
   readonly live: LiveState;
+  /** The configured meters, in the options' order; empty for a server built without them (the benchmark). */
+  readonly meters: readonly BuildingMeter[];
   /** null: the store could not be opened (service/history.ts); history routes answer 503. */
   readonly store: HistoryStore | null;
   readonly storeFile: string | null;

@@ -18,13 +18,22 @@ export interface CostReport extends CostSummary {
   readonly byRate: { rate: string; importKwh: number; cost: number }[];
 }
 
-export function costReport(tariff: Tariff, stored: readonly StoredInterval[]): CostReport {
-  const intervals: MeteredInterval[] = stored.map((s) => ({
+function metered(stored: readonly StoredInterval[]): MeteredInterval[] {
+  return stored.map((s) => ({
     startMs: s.startMs,
     endMs: s.endMs,
     importKwh: s.importKwh,
     exportKwh: s.exportKwh ?? 0,
   }));
+}
+
+/** The period's sums alone, as costReport has them (the building view's per-meter cost). */
+export function costSummary(tariff: Tariff, stored: readonly StoredInterval[]): CostSummary {
+  return computeCosts(tariff, metered(stored)).ledger.summary("total");
+}
+
+export function costReport(tariff: Tariff, stored: readonly StoredInterval[]): CostReport {
+  const intervals = metered(stored);
   const { intervals: costs, ledger } = computeCosts(tariff, intervals);
   const calendar = ledger.calendar;
   const days = new Map<string, number>();

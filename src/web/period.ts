@@ -29,6 +29,17 @@ export const PERIOD_SCHEMA = {
     "24h, 7d, 30d or 1y back from now, or FROM/TO: ISO dates (whole local days, TO included) or date-times with offset",
 } as const;
 
+/** A period as the answers state it: ISO date-times with the analytics zone's offset. */
+export const SPAN_SCHEMA = {
+  type: "object",
+  required: ["from", "to"],
+  properties: { from: { type: "string" }, to: { type: "string" } },
+} as const;
+
+export function spanJson(span: Span, zone: ZonedCalendar): { from: string; to: string } {
+  return { from: zone.formatIso(span.fromMs), to: zone.formatIso(span.toMs) };
+}
+
 export function parsePeriod(text: string, now: number, zone: ZonedCalendar): Span {
   const back = BACK[text];
   if (back !== undefined) return { fromMs: now - back, toMs: now };

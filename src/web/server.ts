@@ -15,7 +15,9 @@ import type { HistoryStore } from "../store/history-store.js";
 import { ZonedCalendar } from "../time/zoned.js";
 import type { WebAccess } from "./access.js";
 import { buildApp } from "./app.js";
+import type { BuildingMeter } from "./building.js";
 import { LiveState } from "./live-state.js";
+import { AssignmentRecorder } from "./meter-assignments.js";
 import { BUILT_PANEL_DIR } from "./panel.js";
 import type { FastifyInstance } from "fastify";
 
@@ -34,6 +36,8 @@ export interface WebServerSettings {
   readonly version: string;
   /** Where the built panel is; dist/panel by default. */
   readonly panelDir?: string;
+  /** The configured meters, for the building view; absent: none (a server built by hand, the benchmark). */
+  readonly meters?: readonly BuildingMeter[];
 }
 
 export interface WebServerParts {
@@ -48,6 +52,7 @@ export interface WebServerParts {
 export class WebServer implements Plugin {
   readonly name = "web";
   private readonly live = new LiveState();
+  private assignments: AssignmentRecorder | undefined;
   private app: FastifyInstance | undefined;
 
   constructor(
@@ -58,11 +63,16 @@ export class WebServer implements Plugin {
   async start(bus: MeterBus): Promise<void> {
     const { settings, parts } = this;
     this.live.attach(bus);
+    if (parts.store) {
+      this.assignments = new AssignmentRecorder(parts.store, parts.logger);
+      this.assignments.attach(bus);
+    }
     try {
       const app = await buildApp(
         { access: settings.access, panelDir: settings.panelDir ?? BUILT_PANEL_DIR },
         {
           live: this.live,
+          meters: settings.meters ?? [],
           store: parts.store,
           storeFile: parts.storeFile,
           zone: new ZonedCalendar(settings.timeZone),
@@ -88,6 +98,8 @@ export class WebServer implements Plugin {
 
   async stop(): Promise<void> {
     this.live.detach();
+    this.assignments?.detach();
+    this.assignments = undefined;
     const app = this.app;
     this.app = undefined;
     await app?.close();

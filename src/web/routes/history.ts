@@ -13,17 +13,11 @@ import {
   type Resolution,
 } from "../history-series.js";
 import { INCIDENT_SCHEMA, incidentJson } from "../insights-json.js";
-import { PERIOD_SCHEMA, parsePeriod, type Span } from "../period.js";
+import { PERIOD_SCHEMA, parsePeriod, SPAN_SCHEMA, spanJson } from "../period.js";
 
 /** Minute samples are many: a month of three quantities is 130 000 points, enough for any chart. */
 const LONGEST_SAMPLE_SPAN_MS = 31 * 86_400_000;
 const CONFIGURED = "configured";
-
-const SPAN_SCHEMA = {
-  type: "object",
-  required: ["from", "to"],
-  properties: { from: { type: "string" }, to: { type: "string" } },
-} as const;
 
 const DATA_SCHEMA = {
   type: "object",
@@ -129,7 +123,6 @@ interface PeriodQuery {
 
 export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
   const { zone } = context;
-  const spanJson = (span: Span) => ({ from: zone.formatIso(span.fromMs), to: zone.formatIso(span.toMs) });
 
   app.get<{ Querystring: PeriodQuery & { resolution?: Resolution; format: "points" | "columns" } }>(
     "/api/data",
@@ -173,7 +166,7 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
         );
       const body = {
         meter,
-        period: spanJson(span),
+        period: spanJson(span, zone),
         resolution,
         energy: !energy
           ? []
@@ -229,7 +222,7 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
           : name === FLAT_AVERAGE
             ? flatAverageTariff(context.tariff, intervals)
             : alternatives[name]!;
-      return { tariff: name, period: spanJson(span), ...costReport(tariff, intervals) };
+      return { tariff: name, period: spanJson(span, zone), ...costReport(tariff, intervals) };
     },
   );
 

@@ -4,6 +4,7 @@ import { type ApiContext, knownMeters, METER_QUERY, pickMeter } from "../context
 import { ApiError, ERROR_RESPONSES } from "../errors.js";
 import { FORECAST_SCHEMA, forecastJson } from "../insights-json.js";
 import { FRAME_CAPACITY } from "../live-state.js";
+import { assignmentOf } from "../meter-assignments.js";
 import { LATEST_SCHEMA, latestJson } from "../readings-json.js";
 
 const LINK_SCHEMA = { type: "string", enum: ["connecting", "up", "down", "stopped"] } as const;
@@ -15,21 +16,39 @@ const ISSUE_SCHEMA = {
 
 const METERS_SCHEMA = {
   type: "object",
-  required: ["meters"],
+  required: ["meters", "configured"],
   properties: {
     meters: {
       type: "array",
       items: {
         type: "object",
-        required: ["key", "serial", "systemTitle", "firmware", "online", "lastPushAt", "link"],
+        required: ["key", "configured", "serial", "systemTitle", "firmware", "online", "lastPushAt", "link"],
         properties: {
           key: { type: "string" },
+          configured: {
+            type: ["string", "null"],
+            description: "the id of the configured meter it belongs to; null when not known",
+          },
           serial: { type: ["string", "null"] },
           systemTitle: { type: ["string", "null"] },
           firmware: { type: ["string", "null"] },
           online: { type: "boolean" },
           lastPushAt: { type: ["string", "null"] },
           link: LINK_SCHEMA,
+        },
+      },
+    },
+    configured: {
+      type: "array",
+      description: "the meters in the options, in their order",
+      items: {
+        type: "object",
+        required: ["id", "name", "area", "behind"],
+        properties: {
+          id: { type: "string" },
+          name: { type: ["string", "null"], description: "null for the single meter group" },
+          area: { type: ["string", "null"] },
+          behind: { type: ["string", "null"], description: "the id of the meter it is behind (a sub-meter)" },
         },
       },
     },
@@ -66,7 +85,7 @@ export function liveRoutes(app: FastifyInstance, context: ApiContext): void {
     "/api/meters",
     {
       schema: {
-        summary: "The meters heard since start or kept in the history",
+        summary: "The meters heard since start or kept in the history, and the configured meters",
         response: { 200: METERS_SCHEMA, ...ERROR_RESPONSES },
       },
     },
@@ -76,6 +95,7 @@ export function liveRoutes(app: FastifyInstance, context: ApiContext): void {
         const configured = live.configuredOf(key);
         return {
           key,
+          configured: assignmentOf(context, key),
           serial: meter?.identity.serialNumber ?? null,
           systemTitle: meter?.identity.systemTitle ?? null,
           firmware: meter?.identity.firmwareVersion ?? null,
@@ -84,6 +104,7 @@ export function liveRoutes(app: FastifyInstance, context: ApiContext): void {
           link: configured === undefined ? "stopped" : live.linkOf(configured),
         };
       }),
+      configured: context.meters,
     }),
   );
 

@@ -113,6 +113,7 @@ describe("e450 run --http against the virtual meter", () => {
     expect(Object.keys(body.paths).sort()).toEqual(
       [
         "/api/anomalies",
+        "/api/building",
         "/api/costs",
         "/api/data",
         "/api/diagnostics",

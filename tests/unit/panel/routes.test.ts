@@ -8,6 +8,6 @@ describe("panel routes", () => {
     expect(routeFromHash("#/cost?tariff=x")).toBe("cost");
     expect(routeFromHash("")).toBe("live");
     expect(routeFromHash("#/nonsense")).toBe("live");
-    expect(ROUTES).toHaveLength(8);
+    expect(ROUTES).toHaveLength(9);
   });
 });

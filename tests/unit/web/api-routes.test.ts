@@ -463,6 +463,7 @@ describe("the API routes", () => {
     expect(operations.sort()).toEqual(
       [
         "GET /api/anomalies",
+        "GET /api/building",
         "GET /api/costs",
         "GET /api/data",
         "GET /api/diagnostics",

@@ -14,6 +14,7 @@ import { HistoryStore } from "../../../src/store/history-store.js";
 import { ZonedCalendar } from "../../../src/time/zoned.js";
 import type { WebAccess } from "../../../src/web/access.js";
 import { buildApp } from "../../../src/web/app.js";
+import type { BuildingMeter } from "../../../src/web/building.js";
 import type { ApiContext } from "../../../src/web/context.js";
 import { LiveState } from "../../../src/web/live-state.js";
 import { MeterEventSource } from "../../helpers/meter-events.js";
@@ -57,7 +58,12 @@ export interface FixtureOptions {
   readonly resetGuard?: ApiContext["resetGuard"];
   readonly withoutStore?: boolean;
   readonly meterKeys?: Keys;
+  /** The configured meters; by default the single `meter` group, which `source` pushes on. */
+  readonly meters?: readonly BuildingMeter[];
 }
+
+/** The single `meter` group as the options give it (config/resolve.ts). */
+export const SINGLE_METER: BuildingMeter = { id: "meter", name: null, area: null, behind: null };
 
 export async function webFixture(options: FixtureOptions = {}): Promise<WebFixture> {
   const folder = mkdtempSync(join(tmpdir(), "e450-web-"));
@@ -74,6 +80,7 @@ export async function webFixture(options: FixtureOptions = {}): Promise<WebFixtu
     },
     {
       live,
+      meters: options.meters ?? [SINGLE_METER],
       store: options.withoutStore ? null : store,
       storeFile: options.withoutStore ? null : storeFile,
       zone,

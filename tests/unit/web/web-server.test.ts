@@ -11,7 +11,7 @@ import { Secret } from "../../../src/util/secret.js";
 import { WebServer } from "../../../src/web/server.js";
 import { E450_PUSH } from "../../fixtures/mqtt/e450-snapshots.js";
 import { MeterEventSource } from "../../helpers/meter-events.js";
-import { quiet, ZONE } from "./web-fixture.js";
+import { quiet, SINGLE_METER, ZONE } from "./web-fixture.js";
 
 /** Reads an event stream until `done` says enough, at most `timeoutMs`. */
 async function readEvents(
@@ -56,6 +56,7 @@ describe("WebServer", () => {
         tariffAlternatives: {},
         version: "1.2.3",
         panelDir: join(folder, "no-panel"),
+        meters: [SINGLE_METER],
       },
       {
         store,
@@ -80,7 +81,16 @@ describe("WebServer", () => {
       `web panel and API at http://127.0.0.1:${server.port}/ (this machine only, no password)`,
     );
     const response = await fetch(`http://127.0.0.1:${server.port}/api/meters`);
-    expect(await response.json()).toEqual({ meters: [] });
+    expect(await response.json()).toEqual({ meters: [], configured: [SINGLE_METER] });
+  });
+
+  it("keeps in the store which configured meter a physical meter was heard on", async () => {
+    source.push(E450_PUSH);
+    const body = (await (await fetch(`http://127.0.0.1:${server.port}/api/meters`)).json()) as {
+      meters: { key: string }[];
+    };
+    const key = body.meters[0]!.key;
+    await vi.waitFor(() => expect(store.getValue(key, "configured-meter")).toBe("meter"));
   });
 
   it("streams snapshots, link changes and issues as Server-Sent Events", async () => {

@@ -12,12 +12,28 @@ export type LinkState = "connecting" | "up" | "down" | "stopped";
 
 export interface MeterSummary {
   readonly key: string;
+  /** The configured meter it belongs to (older servers: absent). */
+  readonly configured?: string | null;
   readonly serial: string | null;
   readonly systemTitle: string | null;
   readonly firmware: string | null;
   readonly online: boolean;
   readonly lastPushAt: string | null;
   readonly link: LinkState;
+}
+
+/** A meter of the options; `behind` names the meter a sub-meter is behind. */
+export interface ConfiguredMeter {
+  readonly id: string;
+  readonly name: string | null;
+  readonly area: string | null;
+  readonly behind: string | null;
+}
+
+export interface MetersResponse {
+  readonly meters: readonly MeterSummary[];
+  /** Older servers: absent. */
+  readonly configured?: readonly ConfiguredMeter[];
 }
 
 export interface ApiReading {
@@ -88,6 +104,38 @@ export interface CostResponse {
   readonly netCost: number;
   readonly unpricedIntervals: number;
   readonly byRate: readonly { readonly rate: string; readonly importKwh: number; readonly cost: number }[];
+}
+
+export interface BuildingRow {
+  readonly kind: "meter" | "rest";
+  readonly id: string;
+  readonly name: string | null;
+  readonly area: string | null;
+  readonly behind: string | null;
+  readonly depth: number;
+  readonly physical: readonly { readonly key: string; readonly serial: string | null }[];
+  readonly importKwh: number | null;
+  readonly exportKwh: number | null;
+  readonly cost: number | null;
+  /** Percentages. */
+  readonly coverage: number | null;
+  readonly share: number | null;
+  readonly shareOfParent: number | null;
+  readonly costShare: number | null;
+  readonly reason: ApiErrorBody | null;
+}
+
+export interface BuildingResponse {
+  readonly period: Period;
+  readonly currency: string | null;
+  readonly total: {
+    readonly importKwh: number;
+    readonly exportKwh: number | null;
+    readonly cost: number | null;
+    readonly complete: boolean;
+    readonly unpricedIntervals: number;
+  };
+  readonly rows: readonly BuildingRow[];
 }
 
 export interface Incident {

@@ -3,13 +3,14 @@
  * choices, and the current page below. Pages are hash routes (routes.ts); the live stream is shared.
  */
 import { getJson } from "./api.js";
-import type { MeterSummary } from "./api-types.js";
+import type { ConfiguredMeter, MeterSummary, MetersResponse } from "./api-types.js";
 import { h, replaceChildren } from "./dom.js";
 import { LANGUAGES, type Language, pickLanguage, translator } from "./i18n.js";
 import { LiveStream } from "./live-stream.js";
 import type { MessageKey } from "./messages/en.js";
 import type { Page } from "./page.js";
 import { anomaliesPage } from "./pages/anomalies.js";
+import { buildingPage } from "./pages/building.js";
 import { costPage } from "./pages/cost.js";
 import { diagnosticsPage } from "./pages/diagnostics.js";
 import { forecastPage } from "./pages/forecast.js";
@@ -17,7 +18,7 @@ import { historyPage } from "./pages/history.js";
 import { inspectorPage } from "./pages/inspector.js";
 import { livePage } from "./pages/live.js";
 import { setupPage } from "./pages/setup.js";
-import { ROUTES, type Route, routeFromHash } from "./routes.js";
+import { navigationRoutes, type Route, routeFromHash } from "./routes.js";
 import {
   THEME_CHOICES,
   type ThemeChoice,
@@ -32,6 +33,7 @@ const PAGES: Readonly<Record<Route, Page>> = {
   live: livePage,
   history: historyPage,
   cost: costPage,
+  building: buildingPage,
   anomalies: anomaliesPage,
   forecast: forecastPage,
   inspector: inspectorPage,
@@ -56,6 +58,8 @@ let language: Language = (LANGUAGES as readonly (string | null)[]).includes(stor
   : pickLanguage(navigator.languages);
 let themeChoice = storedThemeChoice();
 let meters: readonly MeterSummary[] = [];
+/** The meters of the options: more than one makes a building. */
+let configured: readonly ConfiguredMeter[] = [];
 let meter: string | null = localStorage.getItem(METER_KEY);
 let stopPage: () => void = () => {};
 
@@ -86,6 +90,12 @@ function choice<T extends string>(
   return control;
 }
 
+/** The configured name where the server says which meter it is, else the serial. */
+function meterLabel(summary: MeterSummary): string {
+  const name = configured.find((meter) => meter.id === summary.configured)?.name;
+  return name ?? summary.serial ?? summary.key;
+}
+
 function href(route: Route): string {
   // An absolute URL of this very document: a pure fragment change, whatever <base href> says.
   return `${location.href.split("#", 1)[0]}#/${route}`;
@@ -105,7 +115,7 @@ function render(focusPage: boolean): void {
     h(
       "ul",
       {},
-      ROUTES.map((name) =>
+      navigationRoutes(configured.length).map((name) =>
         h(
           "li",
           {},
@@ -144,7 +154,7 @@ function render(focusPage: boolean): void {
       ? labelled(
           t("header.meter"),
           choice(
-            meters.map((summary) => [summary.key, summary.serial ?? summary.key] as const),
+            meters.map((summary) => [summary.key, meterLabel(summary)] as const),
             meter ?? meters[0]?.key ?? "",
             "meter-select",
             (value) => {
@@ -213,12 +223,14 @@ async function start(): Promise<void> {
   window.addEventListener("hashchange", () => render(true));
   stream.start();
   render(false);
-  const result = await getJson<{ meters: MeterSummary[] }>("meters");
-  if (result.ok && result.data.meters.length > 1) {
+  const result = await getJson<MetersResponse>("meters");
+  if (!result.ok) return;
+  configured = result.data.configured ?? [];
+  if (result.data.meters.length > 1) {
     meters = result.data.meters;
     if (!meters.some((summary) => summary.key === meter)) meter = meters[0]?.key ?? null;
-    render(false);
   }
+  if (configured.length > 1 || meters.length > 1) render(false);
 }
 
 void start();

@@ -7,6 +7,7 @@ export const ROUTES = [
   "live",
   "history",
   "cost",
+  "building",
   "anomalies",
   "forecast",
   "inspector",
@@ -15,6 +16,11 @@ export const ROUTES = [
 ] as const;
 
 export type Route = (typeof ROUTES)[number];
+
+/** The navigation's pages: the building view only where there is a building, more than one meter. */
+export function navigationRoutes(configuredMeters: number): readonly Route[] {
+  return configuredMeters > 1 ? ROUTES : ROUTES.filter((route) => route !== "building");
+}
 
 /** "#/cost" → "cost"; anything else (empty, unknown, stale bookmark) → "live". */
 export function routeFromHash(hash: string): Route {

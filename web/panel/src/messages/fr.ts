@@ -14,6 +14,7 @@ export const fr: Messages = {
   "nav.live": "En direct",
   "nav.history": "Historique",
   "nav.cost": "Coûts",
+  "nav.building": "Immeuble",
   "nav.anomalies": "Anomalies",
   "nav.forecast": "Prévision",
   "nav.inspector": "Inspecteur",
@@ -113,6 +114,45 @@ export const fr: Messages = {
   "cost.configured": "Votre tarif",
   "cost.cheaper": "{tariff} aurait coûté {amount} de moins.",
   "cost.dearer": "{tariff} aurait coûté {amount} de plus.",
+  "building.intro":
+    "L'énergie soutirée du réseau par chaque compteur et son coût sur la période, et sa part de l'immeuble. Un compteur placé derrière un autre (un sous-compteur) figure sous celui-ci, suivi de son reste : ce qu'il a mesuré au-delà de ses sous-compteurs. Le total de l'immeuble compte chaque kWh une seule fois.",
+  "building.period": "Période",
+  "building.month": "Ce mois-ci",
+  "building.lastMonth": "Le mois dernier",
+  "building.year": "Cette année",
+  "building.lastYear": "L'année dernière",
+  "building.custom": "Choisir les dates",
+  "building.from": "Du",
+  "building.to": "Au (inclus)",
+  "building.show": "Afficher",
+  "building.shares": "Parts",
+  "building.energySplit": "Énergie soutirée du réseau",
+  "building.costSplit": "Coût",
+  "building.splitSummary": "{what} : {parts}.",
+  "building.table": "Compteurs et leurs parts",
+  "building.meter": "Compteur",
+  "building.area": "Pièce",
+  "building.import": "Soutirage",
+  "building.share": "Part",
+  "building.cost": "Coût",
+  "building.costShare": "Part du coût",
+  "building.rest": "Reste de {name}",
+  "building.behind": "derrière {name}",
+  "building.total": "Total de l'immeuble",
+  "building.reasonNotHeard":
+    "Rien reçu pour l'instant, et aucun historique enregistré n'est connu pour ce compteur.",
+  "building.reasonNoData": "Aucune énergie enregistrée sur cette période.",
+  "building.reasonSubMeterMissing":
+    "Inconnu : un compteur placé derrière n'a pas de données pour cette période.",
+  "building.reasonParentMissing": "Inconnu : le compteur lui-même n'a pas de données pour cette période.",
+  "building.reasonNegativeRest":
+    "Ses sous-compteurs ont mesuré plus que lui : vérifiez derrière quel compteur chacun se trouve.",
+  "building.incomplete":
+    "Tous les compteurs n'ont pas de données pour cette période : les parts sont celles des compteurs qui en ont.",
+  "building.partial":
+    "Certains compteurs n'ont des données que pour une partie de la période ({meters}) : leurs parts sont trop faibles.",
+  "building.noTariff":
+    "Aucun tarif n'est configuré, les coûts ne sont donc pas affichés. Ajoutez-en un dans les options de l'add-on.",
   "anomalies.timeline": "Incidents sur la période",
   "anomalies.learning":
     "Apprentissage en cours : les détecteurs ont besoin de plus d'historique avant de juger.",
