@@ -11,10 +11,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitUntil } from "../integration/mqtt/mosquitto.js";
+import { freePort } from "./free-port.js";
 
 const CANDIDATES = ["/usr/bin/influxd", "/usr/local/bin/influxd"];
 const START_TIMEOUT_MS = 10_000;
@@ -49,18 +49,6 @@ function influxdBinary(): string {
   const found = CANDIDATES.find((path) => existsSync(path));
   if (!found) throw new Error("influxd is not installed: run scripts/install-test-deps.sh");
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function twoFreePorts(): Promise<[number, number]> {

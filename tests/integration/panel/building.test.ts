@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +19,7 @@ import { formatEnergy, formatMoney, formatPercent } from "../../../web/panel/src
 import { localDate } from "../../../web/panel/src/periods.js";
 import { launchChromium } from "../../helpers/chromium.js";
 import { IngressProxy } from "./harness.js";
+import { freePort } from "../../helpers/free-port.js";
 
 const CLI = fileURLToPath(new URL("../../../dist/src/cli.js", import.meta.url));
 const IMAGES = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
@@ -46,17 +46,6 @@ tariff:
 
 /** kWh per quarter hour stored for each configured meter. */
 const PER_QUARTER: Readonly<Record<string, number>> = { house: 0.2, workshop: 0.05, "flat-2": 0.1 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Run {
   readonly port: number;

@@ -10,7 +10,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,21 +18,11 @@ import { virtualMeterKey } from "../../../src/cli/history-meter.js";
 import { HistoryStore } from "../../../src/store/history-store.js";
 import { historyFile } from "../../../src/store/location.js";
 import type { StoredInterval } from "../../../src/store/types.js";
+import { freePort } from "../../helpers/free-port.js";
 
 const CLI = fileURLToPath(new URL("../../../dist/src/cli.js", import.meta.url));
 const QUARTER_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A household's quarter hour, as `e450 history import` would store it: a base load, mornings and

@@ -6,13 +6,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Influxd } from "../../helpers/influxd.js";
 import { waitUntil } from "../mqtt/mosquitto.js";
+import { freePort } from "../../helpers/free-port.js";
 
 const CLI = fileURLToPath(new URL("../../../dist/src/cli.js", import.meta.url));
 /** The forwarder reports every 10 s; the virtual meter pushes every 5 s. */
@@ -25,17 +25,6 @@ interface ForwarderFacts {
   readonly lastError: string | null;
   readonly lastWriteAt: string | null;
   readonly reportedAt: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let influxd: Influxd;
