@@ -82,7 +82,8 @@ export class DiscoveryPublisher {
     return meterDiscovery(meter.identity, entities, this.context, extras ?? this.earlier.carriedFor(topic), {
       name: label?.name ?? null,
       area: label?.area,
-      identityInEntityIds: this.several,
+      // Several meters, or one of several instances (a base topic of its own): ids that never clash.
+      identityInEntityIds: this.several || this.context.topics.baseTopic !== "e450",
     });
   }
 

@@ -137,6 +137,15 @@ function entityIdPart(meterKey: string): string {
   return meterKey.replace(/[-_]+/g, "_").replace(/^_|_$/g, "");
 }
 
+/**
+ * The reader's entity-id prefix: "e450" under the default base topic, else one that carries the base
+ * topic, so that the readers of several instances never suggest the same entity ids.
+ */
+function bridgeEntityPrefix(baseTopic: string): string {
+  const part = entityIdPart(toTopicSafeKey(baseTopic)) || ENTITY_PREFIX;
+  return part === ENTITY_PREFIX || part.startsWith(`${ENTITY_PREFIX}_`) ? part : `${ENTITY_PREFIX}_${part}`;
+}
+
 /** Where an entity's state and attributes go, and the add-on's own availability topic. */
 interface EntityTopics {
   readonly state: string;
@@ -306,7 +315,7 @@ export function bridgeDiscovery(
   for (const entity of entities) {
     components[entity.id] = component(
       entity,
-      { unique: objectId, entity: ENTITY_PREFIX },
+      { unique: objectId, entity: bridgeEntityPrefix(topics.baseTopic) },
       {
         state: topics.bridgeState(entity.id),
         attributes: topics.bridgeAttributes(entity.id),
