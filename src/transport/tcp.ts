@@ -53,7 +53,16 @@ export class TcpTransport extends ReconnectingTransport {
             }),
         });
       });
-      socket.on("data", (chunk) => handlers.onData(new Uint8Array(chunk)));
+      socket.on("data", (chunk) => {
+        handlers.onData(new Uint8Array(chunk));
+        // One chunk per turn of the event loop: libuv reads a busy socket up to 32 times in a row,
+        // so a line flooding garbage would hold the other meters' pushes back by ~2 MB of decoding
+        // (tests/integration/service/several-meters-flood.test.ts measures it).
+        socket.pause();
+        setImmediate(() => {
+          if (!socket.destroyed) socket.resume();
+        });
+      });
       socket.on("timeout", () =>
         socket.destroy(
           new Error(
