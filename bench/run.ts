@@ -5,6 +5,7 @@ import { benchDlms } from "./dlms.js";
 import { benchIec62056 } from "./iec62056.js";
 import { benchInflux } from "./influx.js";
 import { benchLive } from "./live.js";
+import { benchScale } from "./scale.js";
 import { benchStore } from "./store.js";
 import { benchWeb } from "./web.js";
 
@@ -17,6 +18,7 @@ const sections: [string, () => Promise<void>][] = [
   ["live", benchLive],
   ["web", benchWeb],
   ["influx", benchInflux],
+  ["scale", benchScale],
 ];
 const only = process.argv[2];
 for (const [name, section] of sections) {
