@@ -56,8 +56,11 @@ export class LinkWatchdog {
 
   private expire(): void {
     this.timer = undefined;
-    // The gap that made us give up says nothing about the push interval: forget the last frame time.
+    // The gap that made us give up says nothing about the push interval: forget the last frame time,
+    // and the interval learned before, which may be too short (a backlog worked off in a burst): a
+    // meter that expires on it would go offline again before every push, for good. Learned afresh.
     this.lastFrameAt = undefined;
+    this.gaps.length = 0;
     if (this.isOnline) {
       this.isOnline = false;
       this.onChange(false);

@@ -31,6 +31,22 @@ describe("LinkWatchdog", () => {
     expect(changes).toEqual([true, false, true]);
   });
 
+  it("learns the interval afresh after going offline, so a burst's short gaps cannot make it flap for good", () => {
+    // A backlog worked off in one burst: frames 100 ms apart teach a 1 s interval (the floor).
+    for (let i = 0; i < 8; i++) {
+      watchdog.frameArrived();
+      vi.advanceTimersByTime(100);
+    }
+    vi.advanceTimersByTime(3_000);
+    expect(changes).toEqual([true, false]);
+    // Then the real pushes, 5 s apart: offline once, never again.
+    for (let i = 0; i < 10; i++) {
+      watchdog.frameArrived();
+      vi.advanceTimersByTime(5_000);
+    }
+    expect(changes).toEqual([true, false, true]);
+  });
+
   it("uses the initial interval until two frames arrived", () => {
     watchdog.frameArrived();
     vi.advanceTimersByTime(179_999);
