@@ -30,9 +30,17 @@ function isEntityComponent(component: object): component is EntityComponent {
   return "unique_id" in component;
 }
 
+/**
+ * How long a change waits before the record is written: a start with hundreds of meters announces
+ * each one (and again with its first analytics states), and writing the whole record each time made
+ * the start quadratic in the number of meters (bench/scale.ts, 500 meters: two minutes).
+ */
+const SAVE_DELAY_MS = 1_000;
+
 export class StaleEntities {
   private cleanupDue = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly deps: StaleEntitiesDependencies) {}
 
@@ -48,12 +56,20 @@ export class StaleEntities {
     if (this.cleanupDue) this.removeStale();
   }
 
+  /** Stops the check, and writes a change still waiting. */
   stop(): void {
     clearTimeout(this.timer);
+    if (this.saveTimer !== undefined) this.saveNow();
   }
 
-  /** Records what is announced now, and what of the earlier run is still pending the check. */
+  /** Records what is announced now, and what of the earlier run is still pending the check, soon. */
   save(): void {
+    this.saveTimer ??= setTimeout(() => this.saveNow(), SAVE_DELAY_MS);
+  }
+
+  private saveNow(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     const devices = new Map<string, AnnouncedDevice>();
     for (const device of this.deps.earlier.pending) devices.set(device.configTopic, device);
     for (const { message, meterKey } of this.deps.discovery.current()) {

@@ -72,6 +72,7 @@ describe("MqttSink with the InfluxDB forwarder", () => {
     vi.advanceTimersByTime(STALE_AFTER_MS);
     for (const config of bridgeConfigs()) expect(componentIds(config)).not.toContain("influxdb_queue");
     expect(connection.to(/influxdb/)).toEqual([]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     expect(JSON.stringify(store.devices)).not.toContain("influxdb");
   });
 
@@ -91,6 +92,7 @@ describe("MqttSink with the InfluxDB forwarder", () => {
         payload: '{"queued_bytes":4000,"dead_letters":1,"dropped_lines":0}',
       },
     ]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     const bridge = store.devices.find((device) => device.configTopic === BRIDGE_CONFIG);
     expect(Object.keys(bridge?.components ?? {})).toEqual(expect.arrayContaining(FORWARDER_IDS));
 
@@ -147,6 +149,7 @@ describe("MqttSink with the InfluxDB forwarder", () => {
     vi.advanceTimersByTime(STALE_AFTER_MS);
     expect(connection.to(/influxdb/)).toEqual([]);
     expect(bridgeConfigs()).toEqual([]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     const bridge = store.devices.find((device) => device.configTopic === BRIDGE_CONFIG);
     expect(Object.keys(bridge?.components ?? {})).toEqual(expect.arrayContaining(FORWARDER_IDS));
     // After the check, the entities are this run's own: a later reconnect still announces them.
@@ -170,6 +173,7 @@ describe("MqttSink with the InfluxDB forwarder", () => {
       { topic: "e450/bridge/influxdb_oldest", payload: "" },
       { topic: "e450/bridge/influxdb_last_error", payload: "" },
     ]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     expect(JSON.stringify(store.devices)).not.toContain("influxdb");
   });
 });

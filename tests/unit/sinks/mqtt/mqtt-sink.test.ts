@@ -61,6 +61,7 @@ describe("MqttSink", () => {
       { topic: `${METER}/energy_import`, payload: "12345.678" },
     ]);
     expect(connection.to(/meter\/.*\/status$/)).toEqual([{ topic: `${METER}/status`, payload: "online" }]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     expect(store.devices.map((device) => device.configTopic).sort()).toEqual([METER_CONFIG, BRIDGE_CONFIG]);
   });
 
@@ -190,6 +191,7 @@ describe("MqttSink", () => {
     const [stubbed, final] = connection.to(new RegExp(METER_CONFIG)).map((m) => JSON.parse(m.payload));
     expect(stubbed.components.voltage_l1).toEqual({ platform: "sensor" });
     expect(Object.keys(final.components).sort()).toEqual(["energy_import", "power_import"]);
+    vi.advanceTimersByTime(1_000); // the record of announced entities is written a second later
     expect(store.devices.map((device) => device.configTopic).sort()).toEqual([METER_CONFIG, BRIDGE_CONFIG]);
   });
 
