@@ -20,6 +20,12 @@ import { fileURLToPath } from "node:url";
 import { type UnitFile, serviceValue, serviceValues } from "./unit-file.js";
 
 const SECCOMP_EXEC = fileURLToPath(new URL("./seccomp-exec.py", import.meta.url));
+/**
+ * This checkout (its dist/ and the seccomp helper), bound in again after the private /tmp and the
+ * empty home folders: a clone under /tmp (as CI may make it) would otherwise vanish in the sandbox,
+ * where the installed unit finds /opt/e450 untouched.
+ */
+const CHECKOUT = fileURLToPath(new URL("../../..", import.meta.url)).replace(/\/$/, "");
 /** Debian's python3-seccomp installs into the system Python, which a pyenv shim may hide. */
 const SYSTEM_PYTHON = "/usr/bin/python3";
 /** nobody and nogroup on Debian: the stand-in for the unit's own user. */
@@ -119,7 +125,7 @@ export function sandboxed(unit: UnitFile, argv: readonly string[], paths: Sandbo
     "--proc",
     "/proc",
     ...hidden.flatMap((folder) => ["--tmpfs", folder]),
-    ...[...paths.readOnly, syscalls].flatMap((path) => ["--ro-bind", path, path]),
+    ...[CHECKOUT, ...paths.readOnly, syscalls].flatMap((path) => ["--ro-bind", path, path]),
     "--bind",
     paths.stateDir,
     paths.stateDir,
