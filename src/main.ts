@@ -5,10 +5,10 @@
  */
 import { mkdir } from "node:fs/promises";
 import { EventBus } from "./bus/event-bus.js";
-import type { MeterBus, MeterEvents } from "./bus/events.js";
+import type { MeterEvents } from "./bus/events.js";
 import { type Plugin, startPlugins, stopPlugins } from "./bus/plugin.js";
 import { describeBroker, resolveMqttBroker } from "./config/index.js";
-import type { ConfiguredMeter, E450Options } from "./config/options.js";
+import type { E450Options } from "./config/options.js";
 import type { Tariff } from "./analytics/cost/types.js";
 import type { Logger } from "./logging/logger.js";
 import type { Snapshot } from "./model/snapshot.js";
@@ -17,7 +17,7 @@ import { startHeartbeat } from "./service/heartbeat.js";
 import { openHistory } from "./service/history.js";
 import { MeterControls } from "./service/meter-controls.js";
 import { applyGuardReset } from "./service/guard-reset.js";
-import { type StartedMeter, startMeter } from "./service/meters.js";
+import { startMeters } from "./service/meters.js";
 import { mqttPluginFor } from "./service/mqtt-plugin.js";
 import { SnapshotCallback } from "./service/snapshot-callback.js";
 import type { HistoryStore } from "./store/history-store.js";
@@ -77,49 +77,6 @@ export async function startService(
     await stop();
     throw error;
   }
-}
-
-/**
- * Starts every configured meter. One that cannot start (its simulator's port, a broken option the
- * schema could not see) is logged and left out, so it never stops the others; none starting is fatal.
- */
-async function startMeters(
-  options: E450Options,
-  bus: MeterBus,
-  logger: Logger,
-  started: (meter: StartedMeter) => void,
-): Promise<void> {
-  const single = options.meters.length === 1 && options.meters[0]?.name === null;
-  const lines = linesOf(options.meters);
-  const failures: string[] = [];
-  for (const line of lines) {
-    try {
-      started(await startMeter(line, single, options, bus, logger));
-    } catch (error) {
-      const label = line.map((meter) => meter.name ?? meter.id).join(" + ");
-      failures.push(label);
-      logger.error(`meter ${label} could not start: ${(error as Error).message}`);
-    }
-  }
-  if (failures.length === lines.length) throw new Error(`no meter could start (${failures.join(", ")})`);
-}
-
-/** Meters grouped by the line they are read on: one reader per serial device or bridge port. */
-function linesOf(meters: readonly ConfiguredMeter[]): [ConfiguredMeter, ...ConfiguredMeter[]][] {
-  const lines = new Map<string, [ConfiguredMeter, ...ConfiguredMeter[]]>();
-  for (const meter of meters) {
-    const { connection } = meter;
-    const key =
-      connection.kind === "serial"
-        ? `serial:${connection.device}`
-        : connection.kind === "tcp"
-          ? `tcp:${connection.host.toLowerCase()}:${connection.port}`
-          : `virtual:${meter.id}`;
-    const line = lines.get(key);
-    if (line) line.push(meter);
-    else lines.set(key, [meter]);
-  }
-  return [...lines.values()];
 }
 
 /** The consumers of the meters' events, in start order. */

@@ -15,6 +15,7 @@ import type { Reader } from "../reader/reader.js";
 import { StreamDecoder } from "../reader/stream-decoder.js";
 import { guardFileName } from "./guard-reset.js";
 import { DECODER_PROTOCOL, transportFor } from "./meter-connection.js";
+import { meterKeys } from "./meter-keys.js";
 import { keysBySender, routeBySender } from "./shared-line.js";
 import { startVirtualMeter } from "./virtual-meter.js";
 
@@ -35,7 +36,7 @@ export interface StartedMeter {
  * deciphered with that meter's keys. `single`: the one meter of the `meter` group, whose files keep
  * their old names.
  */
-export async function startMeter(
+async function startMeter(
   line: readonly [ConfiguredMeter, ...ConfiguredMeter[]],
   single: boolean,
   options: E450Options,
@@ -46,19 +47,10 @@ export async function startMeter(
   const { id } = meter;
   const logger =
     meter.name === null ? baseLogger : prefixedLogger(baseLogger, line.map((item) => item.name).join(" + "));
-  const encryptionKey = meter.encryptionKey?.reveal();
-  const authenticationKey = meter.authenticationKey?.reveal();
+  const keys = meterKeys(meter);
   const virtual =
     meter.connection.kind === "virtual"
-      ? await startVirtualMeter(
-          options.dataDir,
-          single ? null : id,
-          {
-            ...(encryptionKey ? { encryptionKey } : {}),
-            ...(authenticationKey ? { authenticationKey } : {}),
-          },
-          logger,
-        )
+      ? await startVirtualMeter(options.dataDir, single ? null : id, keys, logger)
       : null;
   const reader: Reader =
     meter.protocol === "iec62056-21" && !virtual
@@ -68,8 +60,7 @@ export async function startMeter(
           // The virtual meter's format follows the key, not the configured layout.
           layout: virtual ? "auto" : meter.layout,
           scalerOverrides: meter.scalerOverrides,
-          ...(encryptionKey ? { encryptionKey } : {}),
-          ...(authenticationKey ? { authenticationKey } : {}),
+          ...keys,
           ...(line.length > 1 ? { keysBySystemTitle: keysBySender(line) } : {}),
         });
   const guard = new IntegrityGuard(
@@ -109,4 +100,47 @@ export async function startMeter(
       await virtual?.stop();
     },
   };
+}
+
+/**
+ * Starts every configured meter. One that cannot start (its simulator's port, a broken option the
+ * schema could not see) is logged and left out, so it never stops the others; none starting is fatal.
+ */
+export async function startMeters(
+  options: E450Options,
+  bus: MeterBus,
+  logger: Logger,
+  started: (meter: StartedMeter) => void,
+): Promise<void> {
+  const single = options.meters.length === 1 && options.meters[0]?.name === null;
+  const lines = linesOf(options.meters);
+  const failures: string[] = [];
+  for (const line of lines) {
+    try {
+      started(await startMeter(line, single, options, bus, logger));
+    } catch (error) {
+      const label = line.map((meter) => meter.name ?? meter.id).join(" + ");
+      failures.push(label);
+      logger.error(`meter ${label} could not start: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length === lines.length) throw new Error(`no meter could start (${failures.join(", ")})`);
+}
+
+/** Meters grouped by the line they are read on: one reader per serial device or bridge port. */
+function linesOf(meters: readonly ConfiguredMeter[]): [ConfiguredMeter, ...ConfiguredMeter[]][] {
+  const lines = new Map<string, [ConfiguredMeter, ...ConfiguredMeter[]]>();
+  for (const meter of meters) {
+    const { connection } = meter;
+    const key =
+      connection.kind === "serial"
+        ? `serial:${connection.device}`
+        : connection.kind === "tcp"
+          ? `tcp:${connection.host.toLowerCase()}:${connection.port}`
+          : `virtual:${meter.id}`;
+    const line = lines.get(key);
+    if (line) line.push(meter);
+    else lines.set(key, [meter]);
+  }
+  return [...lines.values()];
 }

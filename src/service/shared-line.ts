@@ -7,6 +7,7 @@
 import type { ConfiguredMeter } from "../config/options.js";
 import type { Keys } from "../dlms/cipher.js";
 import type { MeterIdentity } from "../model/meter-identity.js";
+import { meterKeys } from "./meter-keys.js";
 
 /** The keys of each meter on a shared line, by the system title its pushes carry. */
 export function keysBySender(line: readonly ConfiguredMeter[]): ReadonlyMap<string, Keys> {
@@ -14,10 +15,7 @@ export function keysBySender(line: readonly ConfiguredMeter[]): ReadonlyMap<stri
   for (const meter of line) {
     const title = meter.sender?.systemTitle;
     if (title === undefined || meter.encryptionKey === undefined) continue;
-    keys.set(title, {
-      encryptionKey: meter.encryptionKey.reveal(),
-      ...(meter.authenticationKey ? { authenticationKey: meter.authenticationKey.reveal() } : {}),
-    });
+    keys.set(title, meterKeys(meter));
   }
   return keys;
 }

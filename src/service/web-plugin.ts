@@ -7,6 +7,7 @@ import type { HistoryStore } from "../store/history-store.js";
 import { historyFile } from "../store/location.js";
 import { hostTimeZone } from "../time/zoned.js";
 import { Secret } from "../util/secret.js";
+import { meterKeys } from "./meter-keys.js";
 import { VERSION } from "../version.js";
 import type { WebAccess } from "../web/access.js";
 import { WebServer } from "../web/server.js";
@@ -49,17 +50,7 @@ export function webPluginFor(
       storeFile: history ? historyFile(options.dataDir) : null,
       logger,
       resetGuard: (meter) => meters.resetGuard(meter),
-      meterKeys: new Secret(
-        new Map(
-          options.meters.map(({ id, encryptionKey, authenticationKey }) => [
-            id,
-            {
-              ...(encryptionKey ? { encryptionKey: encryptionKey.reveal() } : {}),
-              ...(authenticationKey ? { authenticationKey: authenticationKey.reveal() } : {}),
-            },
-          ]),
-        ),
-      ),
+      meterKeys: new Secret(new Map(options.meters.map((meter) => [meter.id, meterKeys(meter)]))),
     },
   );
 }
