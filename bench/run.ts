@@ -2,6 +2,7 @@
 import { benchAnalytics } from "./analytics.js";
 import { benchDecodeHostile } from "./decode-hostile.js";
 import { benchDlms } from "./dlms.js";
+import { benchHouseholds } from "./households.js";
 import { benchIec62056 } from "./iec62056.js";
 import { benchInflux } from "./influx.js";
 import { benchLive } from "./live.js";
@@ -13,6 +14,7 @@ const sections: [string, () => Promise<void>][] = [
   ["dlms", benchDlms],
   ["iec62056-21", benchIec62056],
   ["analytics", benchAnalytics],
+  ["households", benchHouseholds],
   ["decode-hostile", benchDecodeHostile],
   ["store", benchStore],
   ["live", benchLive],

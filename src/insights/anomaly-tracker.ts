@@ -5,11 +5,13 @@
  * stays open until measured data flows again. Incidents live in the store, so a restart neither
  * fires one again nor forgets one that is open.
  */
-import { AnomalyEngine } from "../analytics/anomaly/engine.js";
+import { ANOMALY_LEARNING_DAYS, AnomalyEngine } from "../analytics/anomaly/engine.js";
 import type { AnomalyEvent, AnomalyKind, HourObservation } from "../analytics/anomaly/types.js";
 import type { AnomalySensitivity } from "./settings.js";
 import type { AnomalyIncident, AnomalyState } from "../model/insights.js";
 import { HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
+
+const HOURS_PER_DAY = 24;
 
 /** Every kind a detector of the engine can report (the event entity lists them all up front). */
 const ANOMALY_KINDS: readonly AnomalyKind[] = [
@@ -18,12 +20,10 @@ const ANOMALY_KINDS: readonly AnomalyKind[] = [
   "base-load-shift",
   "schedule-shift",
   "data-stall",
+  "zero-import",
   "total-backwards",
   "export-loss",
 ];
-
-/** Hours of history before the statistical detectors may speak (their own learning periods). */
-const LEARNING_HOURS = 14 * 24;
 
 /** The hour-of-week detector's sensitivity factor (its threshold and alarm budget scale with it). */
 const SENSITIVITY: Readonly<Record<AnomalySensitivity, number>> = { low: 0.7, medium: 1, high: 1.4 };
@@ -39,7 +39,8 @@ export class AnomalyTracker {
   private readonly engine: AnomalyEngine;
   private readonly open = new Map<string, AnomalyIncident>();
   private last: AnomalyIncident | null = null;
-  private hoursSeen = 0;
+  /** Hours with data fed so far: a gap teaches the detectors nothing, so it does not count. */
+  private hoursWithData = 0;
   private liveStall: { readonly incident: AnomalyIncident; readonly open: boolean } | null = null;
 
   constructor(
@@ -91,7 +92,7 @@ export class AnomalyTracker {
   }
 
   observe(hour: HourObservation, known: (id: string) => boolean): AnomalyUpdate {
-    this.hoursSeen++;
+    if (!Number.isNaN(hour.importKwh)) this.hoursWithData++;
     const opened: AnomalyIncident[] = [];
     for (const event of this.engine.observe(hour)) {
       const incident = incidentOf(event);
@@ -122,8 +123,10 @@ export class AnomalyTracker {
   }
 
   state(): AnomalyState {
+    const days = Math.floor(this.hoursWithData / HOURS_PER_DAY);
     return {
-      status: this.hoursSeen < LEARNING_HOURS ? "learning" : "watching",
+      status: days < ANOMALY_LEARNING_DAYS ? "learning" : "watching",
+      history: { days, needed: ANOMALY_LEARNING_DAYS },
       open: [...this.open.values()],
       last: this.last,
       kinds: ANOMALY_KINDS,
@@ -146,10 +149,11 @@ function incidentOf(event: AnomalyEvent): AnomalyIncident {
 }
 
 /**
- * A stall closes with the first measured hour that shows energy flowing again; anything else once
- * an hour wholly after its reported span has been observed.
+ * A stall or a run of zero import closes with the first measured hour that shows energy flowing
+ * again; anything else once an hour wholly after its reported span has been observed.
  */
 function closesWith(incident: AnomalyIncident, hour: HourObservation): boolean {
-  if (incident.kind === "data-stall") return !Number.isNaN(hour.importKwh) && hour.importKwh > 0;
+  if (incident.kind === "data-stall" || incident.kind === "zero-import")
+    return !Number.isNaN(hour.importKwh) && hour.importKwh > 0;
   return hour.startMs >= incident.endMs && hour.startMs + HOUR_MS > incident.endMs;
 }

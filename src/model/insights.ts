@@ -83,6 +83,11 @@ export interface AnomalyIncident {
 export interface AnomalyState {
   /** "learning" while the detectors have too little history to judge (cold start). */
   readonly status: "learning" | "watching";
+  /**
+   * Whole days of hours with data the detectors have seen (stored ones replayed at start count, so
+   * an imported history does), and the days they need before all of them may speak.
+   */
+  readonly history: { readonly days: number; readonly needed: number };
   readonly open: readonly AnomalyIncident[];
   /** The latest incident, open or closed; null before the first. */
   readonly last: AnomalyIncident | null;

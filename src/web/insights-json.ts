@@ -1,4 +1,5 @@
 /** The analytics' states (model/insights.ts) as the API shows them: times as ISO 8601 with offset. */
+import { ANOMALY_LEARNING_DAYS } from "../analytics/anomaly/engine.js";
 import type { AnomalyIncident, AnomalyState, Band, ForecastState } from "../model/insights.js";
 import type { StoredAnomaly } from "../store/types.js";
 import type { ZonedCalendar } from "../time/zoned.js";
@@ -58,6 +59,19 @@ export const INCIDENT_SCHEMA = {
   },
 } as const;
 
+/** Properties of a response that tells whether the anomaly detectors still learn, and how far. */
+export const ANOMALY_LEARNING_PROPERTIES = {
+  status: { type: "string", enum: ["learning", "watching"] },
+  history: {
+    type: "object",
+    required: ["days", "needed"],
+    properties: {
+      days: { type: "integer", description: "whole days of hours with data the detectors have seen" },
+      needed: { type: "integer", description: "days of history before every detector may speak" },
+    },
+  },
+} as const;
+
 export function forecastJson(state: ForecastState, zone: ZonedCalendar) {
   return {
     today: band(state.today),
@@ -95,11 +109,21 @@ export function incidentJson(incident: AnomalyIncident | StoredAnomaly, open: bo
   };
 }
 
-/** For the live stream: the open incidents and the latest one. */
+/**
+ * The detectors' learning progress; without a state yet (before the first replay, or with the
+ * anomalies off) nothing has been learned.
+ */
+export function anomalyLearningJson(state: AnomalyState | null) {
+  if (state === null)
+    return { status: "learning" as const, history: { days: 0, needed: ANOMALY_LEARNING_DAYS } };
+  return { status: state.status, history: { days: state.history.days, needed: state.history.needed } };
+}
+
+/** For the live stream: the learning progress, the open incidents and the latest one. */
 export function anomalyStateJson(state: AnomalyState, zone: ZonedCalendar) {
   const openIds = new Set(state.open.map((incident) => incident.id));
   return {
-    status: state.status,
+    ...anomalyLearningJson(state),
     open: state.open.map((incident) => incidentJson(incident, true, zone)),
     last: state.last === null ? null : incidentJson(state.last, openIds.has(state.last.id), zone),
   };

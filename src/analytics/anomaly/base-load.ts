@@ -1,16 +1,22 @@
 /**
- * A durable rise or fall of the base load (standby, night minimum), by a two-sided CUSUM on the
- * daily base against its own trailing median (Page's CUSUM; base = 10th percentile of 01:00–05:00,
- * reference = median of the trailing 28 days, σ = 1.4826 · MAD, k = 0.5σ, h = 5σ: the textbook
+ * A durable rise or fall of the base load (standby: what the house draws in its quietest hours), by
+ * a two-sided CUSUM on the daily base against its own trailing median (Page's CUSUM; reference = median of the trailing 28 days, σ = 1.4826 · MAD, k = 0.5σ, h = 5σ: the textbook
  * design for a 1σ shift: per side, one false signal in about 465 in-control nights and a 1σ step
  * signalled after about 10; Montgomery, Introduction to Statistical Quality Control, §9.1).
  * After a detected step the reference moves to the new level, so a new normal is learned, not
  * re-reported; the return to the old level within weeks ends that episode silently (one episode,
  * one alarm); a step to a level the house often visits is learned silently unless it holds; and
  * short spells that recur (heating nights) are reported once (base-load-spells.ts).
+ *
+ * The day's base is the 10th percentile (the third-lowest hour) of the 24 hours up to 05:00, judged
+ * then: for most homes that is the night's minimum, as a fixed 01:00–05:00 window would give; but a
+ * house whose car or storage heater charges at night has its quiet hours in the day, and a house
+ * whose battery or off-peak regime covers the day has them there at zero, where a fixed night
+ * window sees only the charging. Hours while the house exports are left out: zero import while
+ * PV covers the house says nothing about its standby. Judging at 05:00, not at midnight, reports a
+ * step 19 hours sooner.
  */
 import { nearer, SpellMemory } from "./base-load-spells.js";
-import { DayTracker } from "./day-tracker.js";
 import { median, robustSigma } from "./robust.js";
 import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from "./types.js";
 
@@ -31,6 +37,8 @@ export interface BaseLoadOptions {
   /** Nights since the onset before an alarm, and the shift their median must show, in σ. */
   readonly minDays: number;
   readonly minShiftSigmas: number;
+  /** The shift, in σ, that the first `minDays` nights must show to be reported before a third. */
+  readonly quickShiftSigmas: number;
   /**
    * Day-level regimes (a two-level mixture: homes move between states such as heating on and off,
    * occupied and away): a new level is familiar when at least this share of the nights of the last
@@ -48,20 +56,25 @@ export interface BaseLoadOptions {
   readonly familiarMinNights: number;
 }
 
-const DEFAULT_BASE_LOAD: BaseLoadOptions = {
+export const DEFAULT_BASE_LOAD: BaseLoadOptions = {
   referenceDays: 28,
   minReferenceDays: 10,
   sigmaFloorKw: 0.05,
   sigmaFloorShare: 0.1,
   k: 0.5,
   h: 5,
-  minDays: 3,
+  minDays: 2,
   minShiftSigmas: 2,
+  quickShiftSigmas: 4,
   familiarShare: 0.4,
   familiarDays: 60,
   familiarMinNights: 14,
 };
 
+/** The local hour at which the day's base is taken, over the 24 hours before it. */
+const JUDGE_HOUR = 5;
+/** Hours with data (and not exporting) the 24 hours must hold to say anything about the base. */
+const MIN_HOURS = 8;
 /** Nights kept: the reference window plus room for an onset some weeks back. */
 const MAX_NIGHTS = 120;
 /** How long after an alarmed shift a return to the old level counts as that episode's end. */
@@ -99,8 +112,10 @@ export class BaseLoadDetector implements HourDetector {
   } | null = null;
   /** Short alarmed rises seen lately, so that the same spell again is not a new alarm. */
   private readonly spells = new SpellMemory();
-  private night: number[] = [];
-  private readonly calendarDays = new DayTracker((ms) => this.dayStart(ms));
+  /** The last 24 hours' import, NaN for hours without data or while exporting. */
+  private lastDay: number[] = [];
+  private day = Number.NaN;
+  private judged = false;
   private up = 0;
   private down = 0;
   private upOnset = 0;
@@ -114,22 +129,36 @@ export class BaseLoadDetector implements HourDetector {
 
   observe(hour: HourObservation): AnomalyEvent[] {
     const events: AnomalyEvent[] = [];
-    const turn = this.calendarDays.advance(hour.startMs);
-    if (turn) {
-      const event = turn.ended === null ? null : this.closeDay(turn.ended, turn.day);
+    const day = this.dayStart(hour.startMs);
+    if (day !== this.day) {
+      // A day without an hour after 05:00 (a gap): its base is taken now.
+      const event = this.judge(hour.startMs);
       if (event) events.push(event);
-      this.night = [];
+      this.day = day;
+      this.judged = false;
     }
-    const h = this.localHour(hour.startMs);
-    if (h >= 1 && h < 5 && !Number.isNaN(hour.importKwh)) this.night.push(hour.importKwh);
+    this.lastDay.push((hour.exportKwh ?? 0) > 0 ? Number.NaN : hour.importKwh);
+    if (this.lastDay.length > 24) this.lastDay.shift();
+    if (this.localHour(hour.startMs) >= JUDGE_HOUR - 1) {
+      const event = this.judge(hour.startMs + 3_600_000);
+      if (event) events.push(event);
+    }
     return events;
   }
 
-  private closeDay(dayStartMs: number, nextDayMs: number): AnomalyEvent | null {
-    if (this.night.length < 3) return null; // a night with gaps says nothing about the base
-    const sorted = this.night.slice().sort((a, b) => a - b);
+  /** Takes the day's base once, at `judgedMs`. */
+  private judge(judgedMs: number): AnomalyEvent | null {
+    if (this.judged || Number.isNaN(this.day)) return null;
+    this.judged = true;
+    return this.closeDay(this.day, judgedMs);
+  }
+
+  private closeDay(dayStartMs: number, judgedMs: number): AnomalyEvent | null {
+    const values = this.lastDay.filter((x) => !Number.isNaN(x));
+    if (values.length < MIN_HOURS) return null; // a day of gaps (or all export) says nothing about the base
+    const sorted = values.slice().sort((a, b) => a - b);
     // The 10th percentile as an observed hour, not interpolated between two (simple-statistics'
-    // quantile interpolates): with the usual four night hours it is their minimum. kWh per hour = kW.
+    // quantile interpolates): of 24 hours, the third-lowest. kWh per hour = kW.
     const kw = sorted[Math.floor(0.1 * (sorted.length - 1))]!;
     const reference = this.bases.slice(-this.options.referenceDays).map((b) => b.kw);
     this.bases.push({ dayStartMs, kw, measuredKw: kw });
@@ -142,7 +171,7 @@ export class BaseLoadDetector implements HourDetector {
       this.options.sigmaFloorShare * ref,
     );
     const shift = this.cusum(dayStartMs, (kw - ref) / sigma, ref, sigma);
-    if (shift === null) return this.durableFamiliar(nextDayMs, sigma);
+    if (shift === null) return this.durableFamiliar(judgedMs, sigma);
     // Restart at the new level: the nights before the onset are moved by the step, so the reference
     // is the new level at once and keeps its 28-night spread. (Keeping only the few nights since the
     // onset would leave a reference of three or four nights whose MAD is noise, hiding the next step.)
@@ -177,7 +206,7 @@ export class BaseLoadDetector implements HourDetector {
     }
     if (shift.rising && this.spells.recurs(shift.onsetMs, shift.toKw)) {
       this.pending = shift;
-      this.outlastsSpellsMs = nextDayMs + this.spells.holdNights * 86_400_000;
+      this.outlastsSpellsMs = judgedMs + this.spells.holdNights * 86_400_000;
       return null;
     }
     if (this.isFamiliar(shift.toKw, ref, shift.onsetMs)) {
@@ -185,7 +214,7 @@ export class BaseLoadDetector implements HourDetector {
       this.outlastsSpellsMs = Number.NaN;
       return null;
     }
-    return this.alarm(shift, nextDayMs);
+    return this.alarm(shift, judgedMs);
   }
 
   /** Advances both CUSUMs by tonight's standardised base; a durable shift once one passes h. */
@@ -196,12 +225,26 @@ export class BaseLoadDetector implements HourDetector {
     this.down = Math.max(0, this.down - x - this.options.k);
     const rising = this.up > this.options.h;
     if (!rising && this.down <= this.options.h) return null;
-    const onsetMs = rising ? this.upOnset : this.downOnset;
-    const since = this.bases.filter((b) => b.dayStartMs >= onsetMs).map((b) => b.kw);
+    // The sum starts at the last night it was zero, which may be a night of noise before the step
+    // (or a night the step only half covered): leading nights less than halfway to the smallest
+    // reported shift are not part of it, so neither the onset nor the new level is blurred by them.
+    const half = (this.options.minShiftSigmas / 2) * sigma;
+    const startedBeyond = (b: DayBase) => (rising ? b.kw - ref >= half : ref - b.kw >= half);
+    const excursion = this.bases.filter((b) => b.dayStartMs >= (rising ? this.upOnset : this.downOnset));
+    const first = excursion.findIndex(startedBeyond);
+    if (first < 0) return null;
+    const onsetMs = excursion[first]!.dayStartMs;
+    const since = excursion.slice(first).map((b) => b.kw);
     const toKw = median(since);
     // Durable means most nights since the onset: one night with the heating on is no new base load.
     if (since.length < this.options.minDays) return null;
-    if (Math.abs(toKw - ref) < this.options.minShiftSigmas * sigma) {
+    // Two nights are enough for a clear rise (a device left on costs money every hour); a small
+    // rise, and any fall, must hold for a third night before it is told apart from a two-night
+    // spell (guests, a heater on through a cold weekend, a weekend away).
+    const shift = Math.abs(toKw - ref);
+    const quick = rising && shift >= this.options.quickShiftSigmas * sigma;
+    if (since.length <= this.options.minDays && !quick) return null;
+    if (shift < this.options.minShiftSigmas * sigma) {
       // Enough nights, yet most of them sit at the reference: the CUSUM only summed a slow drift or
       // scattered odd nights. Without this reset the sum kept growing from an ever older onset, whose
       // median never moves, and every later real step would go unreported.
@@ -217,15 +260,15 @@ export class BaseLoadDetector implements HourDetector {
    * more spell of a recurring pattern as soon as it holds for longer than the spells do (every
    * night since it was noticed still at its level), so a real step is late by a few nights at most.
    */
-  private durableFamiliar(nextDayMs: number, sigma: number): AnomalyEvent | null {
+  private durableFamiliar(judgedMs: number, sigma: number): AnomalyEvent | null {
     const pending = this.pending;
     if (pending === null) return null;
-    if (nextDayMs >= this.outlastsSpellsMs) {
+    if (judgedMs >= this.outlastsSpellsMs) {
       this.outlastsSpellsMs = Number.NaN;
       const recent = this.bases.slice(-this.spells.holdNights).map((b) => b.measuredKw);
       if (recent.every((kw) => nearer(kw, pending.toKw, pending.fromKw))) {
         this.pending = null;
-        return this.alarm(pending, nextDayMs);
+        return this.alarm(pending, judgedMs);
       }
     }
     const since = this.bases.filter((b) => b.dayStartMs >= pending.onsetMs).map((b) => b.measuredKw);
@@ -242,31 +285,31 @@ export class BaseLoadDetector implements HourDetector {
         .map((b) => b.measuredKw),
     );
     if (Math.abs(level - usual) < this.options.minShiftSigmas * sigma) return null;
-    return this.alarm({ ...pending, toKw: level }, nextDayMs);
+    return this.alarm({ ...pending, toKw: level }, judgedMs);
   }
 
-  private alarm(shift: Shift, nextDayMs: number): AnomalyEvent {
+  private alarm(shift: Shift, judgedMs: number): AnomalyEvent {
     const { rising, onsetMs, fromKw, toKw, score } = shift;
     // A further step the same way within the episode (a staircase, 385 → 480 → 620 W) continues
     // it: the episode still ends on the return to where it first began.
     const previous = this.episode;
-    const continues = previous !== null && previous.rising === rising && nextDayMs <= previous.untilMs;
+    const continues = previous !== null && previous.rising === rising && judgedMs <= previous.untilMs;
     this.episode = {
       rising,
       fromKw: continues ? previous.fromKw : fromKw,
       toKw,
-      alarmMs: nextDayMs,
-      untilMs: nextDayMs + EPISODE_MS,
+      alarmMs: judgedMs,
+      untilMs: judgedMs + EPISODE_MS,
     };
     return {
       kind: "base-load-shift",
       startMs: onsetMs,
-      endMs: nextDayMs,
+      endMs: judgedMs,
       expected: fromKw,
       observed: toKw,
       unit: "kW",
       score,
-      message: `The base load (night minimum) ${rising ? "rose" : "fell"} from ${fmt(fromKw * 1000, 0)} W to ${fmt(toKw * 1000, 0)} W and has stayed there since ${new Date(onsetMs).toISOString().slice(0, 10)} (CUSUM ${fmt(score, 1)} σ).`,
+      message: `The base load (the quietest hours of the day) ${rising ? "rose" : "fell"} from ${fmt(fromKw * 1000, 0)} W to ${fmt(toKw * 1000, 0)} W and has stayed there since ${new Date(onsetMs).toISOString().slice(0, 10)} (CUSUM ${fmt(score, 1)} σ).`,
     };
   }
 

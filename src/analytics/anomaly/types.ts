@@ -6,6 +6,7 @@ export type AnomalyKind =
   | "base-load-shift"
   | "schedule-shift"
   | "data-stall"
+  | "zero-import"
   | "total-backwards"
   | "export-loss"
   | "voltage-out-of-range"

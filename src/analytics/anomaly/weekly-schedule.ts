@@ -15,7 +15,9 @@
  * ordinary home; a process run once a week (a weekly car charge of 20–40 kWh, a workshop's or a
  * kiln's day) is one or several days' worth. Judging habits would only report their timing
  * wandering by hours from week to week. The shift criteria are the daily detector's (circular
- * cross-correlation, ≥ 2 h, correlation ≥ 0.6, gain ≥ 0.35).
+ * cross-correlation, ≥ 2 h, correlation ≥ 0.6, gain ≥ 0.35). A day shaped like any day of the last
+ * four weeks is no shift: a house whose car or off-peak block runs on varying days shows that load
+ * at that time on other days already.
  */
 import { meanSimple } from "simple-statistics";
 import { RollingMean } from "./materiality.js";
@@ -96,6 +98,10 @@ export class WeeklyScheduleDetector implements HourDetector {
     const { minShiftHours, minCorrelation, minGain } = this.options;
     if (Math.abs(best.lag) < minShiftHours || best.r < minCorrelation || best.r - aligned < minGain)
       return null;
+    // The weekday's load at a time the house already runs such a load on other days (a car charged
+    // at night on Tuesdays and now on a Thursday night) is the house's own pattern, not a moved one.
+    const recent = this.days.slice(-ALL_DAYS).map((d) => minus(d.profile, everyday));
+    if (recent.some((d) => correlation(day, d, 0) >= minCorrelation)) return null;
     return {
       kind: "schedule-shift",
       startMs,

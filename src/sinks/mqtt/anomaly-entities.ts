@@ -4,7 +4,9 @@
  *   open one in its attributes;
  * - `anomaly_event`, an event entity whose event_types are the detector kinds, so an automation can
  *   trigger on "spike" and ignore "schedule-shift"; it fires once per incident in `fired`;
- * - `anomaly_last`, a diagnostic sensor with the last sentence.
+ * - `anomaly_last`, a diagnostic sensor with the last sentence; before the first incident it says
+ *   how far the detectors have learned, then that none has been seen (its state is retained, so the
+ *   learning sentence has to be replaced once learning ends).
  */
 import type { AnomalyIncident, AnomalyState } from "../../model/insights.js";
 import {
@@ -64,6 +66,8 @@ export function anomalyEntities(state: AnomalyState, iso: Iso): Announcement {
         kinds: [...new Set(state.open.map((incident) => incident.kind))].sort(),
       },
       status: state.status,
+      learned_days: state.history.days,
+      learning_days: state.history.needed,
     }),
   });
   // HA accepts only the listed event types; without any kinds there is nothing to announce.
@@ -86,14 +90,21 @@ export function anomalyEntities(state: AnomalyState, iso: Iso): Announcement {
     cadence: "on-change",
   });
   const last = state.last;
-  if (last) {
-    states.push({
-      entityId: "anomaly_last",
-      payload: truncateState(last.message),
-      attributes: JSON.stringify({ kind: last.kind, ...incidentDetails(last, iso) }),
-    });
-  }
+  states.push({
+    entityId: "anomaly_last",
+    payload: truncateState(last ? last.message : noIncidentSentence(state)),
+    attributes: JSON.stringify(
+      last ? { kind: last.kind, ...incidentDetails(last, iso) } : { kind: null, ...none },
+    ),
+  });
   return { entities, states };
+}
+
+/** What the last-anomaly sensor says before the first incident. */
+function noIncidentSentence({ status, history }: AnomalyState): string {
+  return status === "learning"
+    ? `Still learning this house's normal: ${history.days} of ${history.needed} days of history`
+    : "No anomaly so far";
 }
 
 /**

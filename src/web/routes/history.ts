@@ -12,7 +12,12 @@ import {
   RESOLUTIONS,
   type Resolution,
 } from "../history-series.js";
-import { INCIDENT_SCHEMA, incidentJson } from "../insights-json.js";
+import {
+  ANOMALY_LEARNING_PROPERTIES,
+  anomalyLearningJson,
+  INCIDENT_SCHEMA,
+  incidentJson,
+} from "../insights-json.js";
 import { PERIOD_SCHEMA, parsePeriod, SPAN_SCHEMA, spanJson } from "../period.js";
 
 /** Minute samples are many: a month of three quantities is 130 000 points, enough for any chart. */
@@ -109,10 +114,10 @@ const COSTS_SCHEMA = {
 
 const ANOMALIES_SCHEMA = {
   type: "object",
-  required: ["incidents", "status"],
+  required: ["incidents", "status", "history"],
   properties: {
     incidents: { type: "array", items: INCIDENT_SCHEMA },
-    status: { type: "string", enum: ["learning", "watching"] },
+    ...ANOMALY_LEARNING_PROPERTIES,
   },
 } as const;
 
@@ -245,7 +250,7 @@ export function historyRoutes(app: FastifyInstance, context: ApiContext): void {
       const span = parsePeriod(request.query.period, context.now(), zone);
       return {
         incidents: store.anomalies(meter, span.fromMs, span.toMs).map((a) => incidentJson(a, a.open, zone)),
-        status: context.live.meters.get(meter)?.anomalies?.status ?? "learning",
+        ...anomalyLearningJson(context.live.meters.get(meter)?.anomalies ?? null),
       };
     },
   );

@@ -310,7 +310,13 @@ function feed(
       meters.bus.emit("anomalies", {
         meter: "meter",
         identity: identity(),
-        state: { status: "watching", open: open ? [due] : [], last: due, kinds: [due.kind] },
+        state: {
+          status: "watching",
+          history: { days: 30, needed: 28 },
+          open: open ? [due] : [],
+          last: due,
+          kinds: [due.kind],
+        },
         fired: [due],
       });
     }

@@ -22,6 +22,7 @@ import type {
 } from "../../../src/model/insights.js";
 import type { Snapshot } from "../../../src/model/snapshot.js";
 import { HistoryStore } from "../../../src/store/history-store.js";
+import type { StoredInterval } from "../../../src/store/types.js";
 import { ZonedCalendar } from "../../../src/time/zoned.js";
 
 const ZONE = new ZonedCalendar("Europe/Vienna");
@@ -166,6 +167,26 @@ describe("MeterInsights", () => {
     expect(again.anomalyStates[0]!.last?.kind).toBe("data-stall");
     expect(again.costs.at(-1)!.totalCost).toBeGreaterThan(totalBefore);
     expect(again.costs.at(-1)!.totalCost).toBeCloseTo(totalBefore + 2 * 1.2 * 0.25, 1);
+  });
+
+  it("an imported history replayed at start counts towards learning, its gaps do not", () => {
+    // 30 days imported with days 10 and 11 missing: 28 days with data, all the detectors need.
+    const imported: StoredInterval[] = [];
+    for (let ms = START; ms < START + 30 * 24 * HOUR; ms += 15 * MINUTE) {
+      const day = Math.floor((ms - START) / (24 * HOUR));
+      if (day === 10 || day === 11) continue;
+      imported.push({
+        startMs: ms,
+        endMs: ms + 15 * MINUTE,
+        importKwh: powerAt(ms) / 4000,
+        exportKwh: null,
+        source: "imported",
+      });
+    }
+    store.writeIntervals("12345678", imported);
+    const out = new Recorder();
+    new MeterInsights(settings, store, out, quiet).warmUp(START + 30 * 24 * HOUR);
+    expect(out.anomalyStates.at(-1)).toMatchObject({ status: "watching", history: { days: 28, needed: 28 } });
   });
 
   it("opens a stall live when the meter goes silent for three hours, fires it once, and closes it when data flows", () => {

@@ -1,7 +1,7 @@
 /** The API's routes on a real history store and the events a runtime publishes, through fastify's inject. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MeterDiagnostics } from "../../../src/bus/events.js";
-import type { ForecastState } from "../../../src/model/insights.js";
+import type { AnomalyState, ForecastState } from "../../../src/model/insights.js";
 import type { StoredInterval } from "../../../src/store/types.js";
 import { E450_PUSH } from "../../fixtures/mqtt/e450-snapshots.js";
 import { type WebFixture, webFixture } from "./web-fixture.js";
@@ -279,6 +279,7 @@ describe("the API routes", () => {
     const { body } = await get("/api/anomalies?period=7d");
     expect(body).toEqual({
       status: "learning",
+      history: { days: 0, needed: 28 },
       incidents: [
         {
           id: "night-baseload:1",
@@ -294,6 +295,20 @@ describe("the API routes", () => {
         },
       ],
     });
+  });
+
+  it("tells the anomaly detectors' learning progress from the live state", async () => {
+    const identity = web.live.meters.get(meter)!.identity;
+    const state: AnomalyState = {
+      status: "learning",
+      history: { days: 12, needed: 28 },
+      open: [],
+      last: null,
+      kinds: ["spike"],
+    };
+    web.source.bus.emit("anomalies", { meter: "meter", identity, state, fired: [] });
+    const { body } = await get("/api/anomalies?period=7d");
+    expect(body).toEqual({ incidents: [], status: "learning", history: { days: 12, needed: 28 } });
   });
 
   it("gives the latest forecast with ISO times, 404 before the first", async () => {

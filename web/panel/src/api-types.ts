@@ -154,6 +154,8 @@ export interface Incident {
 export interface AnomaliesResponse {
   readonly incidents: readonly Incident[];
   readonly status: "learning" | "watching";
+  /** Whole days of hours with data the detectors have seen, and the days they need. */
+  readonly history: { readonly days: number; readonly needed: number };
 }
 
 export interface Band {

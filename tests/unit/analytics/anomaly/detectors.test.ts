@@ -6,6 +6,7 @@ import { DEFAULT_HOUR_OF_WEEK, HourOfWeekDetector } from "../../../../src/analyt
 import { correlation, ScheduleShiftDetector } from "../../../../src/analytics/anomaly/schedule-shift.js";
 import { SpikeDetector } from "../../../../src/analytics/anomaly/spike.js";
 import { TotalBackwardsDetector } from "../../../../src/analytics/anomaly/total-backwards.js";
+import { ZeroImportDetector } from "../../../../src/analytics/anomaly/zero-import.js";
 import type { AnomalyEvent, HourDetector, HourObservation } from "../../../../src/analytics/anomaly/types.js";
 import { H, household, START } from "./synthetic.js";
 
@@ -101,9 +102,36 @@ describe("spike detector", () => {
     expect(event.message).toMatch(/^A spike: /);
   });
 
-  it("ignores a burst smaller than the floor and a burst inside an unusual multi-hour run", () => {
+  it("reports two hours standing above both neighbours once, as one spike", () => {
+    const at = 100 * 24 + 2;
+    const hours = withChange(household(120), at, at + 2, (h) => ({ importKwh: h.importKwh + 2.5 }));
+    const events = replay(detector(), hours);
+    expect(events).toEqual([
+      expect.objectContaining({ kind: "spike", startMs: START + at * H, endMs: START + (at + 2) * H }),
+    ]);
+    expect(events[0]!.message).toMatch(/^A spike: \d+\.\d\d kWh in 2 hours /);
+  });
+
+  it("scales with the house: a spike of a small consumer is found, the same energy in a big house is not", () => {
     const at = 100 * 24 + 3;
-    const small = withChange(household(120), at, at + 1, (h) => ({ importKwh: h.importKwh + 1 }));
+    const scaled = (factor: number) => household(120).map((h) => ({ ...h, importKwh: h.importKwh * factor }));
+    const small = withChange(scaled(0.1), at, at + 1, (h) => ({ importKwh: h.importKwh + 0.5 }));
+    expect(replay(detector(), small).map((e) => e.kind)).toEqual(["spike"]);
+    const big = withChange(scaled(10), at, at + 1, (h) => ({ importKwh: h.importKwh + 0.5 }));
+    expect(replay(detector(), big)).toEqual([]);
+  });
+
+  it("learns a recurring load: a one-hour charge three times a week is the house's own pattern", () => {
+    const charging = household(150).map((h, i) =>
+      Math.floor(i / 24) % 7 < 3 && i % 24 === 13 ? { ...h, importKwh: h.importKwh + 6 + (i % 5) / 10 } : h,
+    );
+    // The first charges come during the learning period; later ones set the bar above themselves.
+    expect(replay(detector(), charging)).toEqual([]);
+  });
+
+  it("ignores a burst below the house's busiest hours and a burst inside an unusual multi-hour run", () => {
+    const at = 100 * 24 + 3;
+    const small = withChange(household(120), at, at + 1, (h) => ({ importKwh: h.importKwh + 0.5 }));
     expect(replay(detector(), small)).toEqual([]);
     const run = withChange(household(120), at - 2, at + 3, (h) => ({ importKwh: h.importKwh + 8 }));
     const peak = withChange(run, at, at + 1, (h) => ({ importKwh: h.importKwh + 4 }));
@@ -217,7 +245,7 @@ describe("schedule shift", () => {
 describe("data stall", () => {
   it("reports a gap longer than three hours once, with its extent", () => {
     const hours = withChange(household(20), 200, 210, () => ({ importKwh: Number.NaN }));
-    const events = replay(new DataStallDetector(localHour), hours);
+    const events = replay(new DataStallDetector(), hours);
     expect(events).toEqual([
       expect.objectContaining({
         kind: "data-stall",
@@ -230,14 +258,74 @@ describe("data stall", () => {
 
   it("does not report a three-hour gap", () => {
     const hours = withChange(household(20), 200, 203, () => ({ importKwh: Number.NaN }));
-    expect(replay(new DataStallDetector(localHour), hours)).toEqual([]);
+    expect(replay(new DataStallDetector(), hours)).toEqual([]);
   });
 
-  it("reports a register that stops moving, but not while the house exports", () => {
-    const flat = withChange(household(20), 300, 306, () => ({ importKwh: 0 }));
-    expect(replay(new DataStallDetector(localHour), flat).map((e) => e.kind)).toEqual(["data-stall"]);
-    const exporting = withChange(household(20), 300, 306, () => ({ importKwh: 0, exportKwh: 1 }));
-    expect(replay(new DataStallDetector(localHour), exporting)).toEqual([]);
+  it("is about missing data only: measured zeros are no stall", () => {
+    const zeros = withChange(household(20), 300, 330, () => ({ importKwh: 0 }));
+    expect(replay(new DataStallDetector(), zeros)).toEqual([]);
+  });
+});
+
+describe("zero import", () => {
+  const detector = () => new ZeroImportDetector(localHour);
+  /** Day d's hours [from, to) set to zero import. */
+  const zeroDaylight = (hours: HourObservation[], days: number[], from = 9, to = 17) =>
+    hours.map((h, i) =>
+      days.includes(Math.floor(i / 24)) && i % 24 >= from && i % 24 < to ? { ...h, importKwh: 0 } : h,
+    );
+
+  it("reports a whole night without import in a house that always draws at night, once", () => {
+    const at = 40 * 24 + 22; // 22:00 on day 40
+    const events = replay(detector(), withChange(household(60), at, at + 12, () => ({ importKwh: 0 })));
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: "zero-import",
+        startMs: START + at * H,
+        endMs: START + (41 * 24 + 5) * H,
+        observed: 7,
+      }),
+    ]);
+    expect(events[0]!.message).toMatch(/^Imported nothing for 7 hours: not even between 0:00 and 5:00/);
+  });
+
+  it("is silent on sunny-day zeros, from the first one on, and on a PV house's long daylight runs", () => {
+    const sunny = zeroDaylight(household(120), [30, 31, 33, 40, 41, 42, 43, 44, 60, 61, 62, 90], 8, 19);
+    const exporting = sunny.map((h) => (h.importKwh === 0 ? { ...h, exportKwh: 1.5 } : h));
+    expect(replay(detector(), sunny)).toEqual([]);
+    expect(replay(detector(), exporting)).toEqual([]);
+  });
+
+  it("reports 24 hours of zeros where the house never had one, saying it was exporting", () => {
+    const at = 50 * 24 + 10;
+    const day = withChange(household(70), at, at + 24, (h) => ({ importKwh: 0, exportKwh: 0.5 }));
+    const events = replay(detector(), day);
+    // The night inside the day qualifies first; the same run is reported once.
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ kind: "zero-import", startMs: START + at * H, observed: 19 });
+    expect(events[0]!.message).toContain("while exporting 9.5 kWh");
+  });
+
+  it("learns a house whose nights can be zero (a battery) and then reports only a run beyond its longest", () => {
+    // Every night zero: the night rule never applies; the first 30-h run is news, a later one of that
+    // length is the house's normal, a run of 54 h is not.
+    let hours = household(200).map((h, i) => (i % 24 < 6 ? { ...h, importKwh: 0 } : h));
+    hours = withChange(hours, 30 * 24 + 6, 31 * 24 + 12, () => ({ importKwh: 0 })); // 0:00 d30 … 12:00 d31
+    hours = withChange(hours, 80 * 24 + 6, 81 * 24 + 12, () => ({ importKwh: 0 }));
+    hours = withChange(hours, 150 * 24 + 6, 152 * 24 + 12, () => ({ importKwh: 0 }));
+    const events = replay(detector(), hours);
+    expect(events.map((e) => [e.kind, (e.startMs - START) / H])).toEqual([
+      ["zero-import", 30 * 24],
+      ["zero-import", 150 * 24],
+    ]);
+  });
+
+  it("ends a run at missing data and says nothing while still learning", () => {
+    const gap = withChange(household(60), 40 * 24 + 12, 40 * 24 + 14, () => ({ importKwh: Number.NaN }));
+    const split = withChange(gap, 40 * 24, 40 * 24 + 12, () => ({ importKwh: 0 }));
+    const both = withChange(split, 40 * 24 + 14, 41 * 24 + 2, () => ({ importKwh: 0 }));
+    expect(replay(detector(), both).map((e) => e.observed)).toEqual([5]);
+    expect(replay(detector(), withChange(household(10), 72, 120, () => ({ importKwh: 0 })))).toEqual([]);
   });
 });
 

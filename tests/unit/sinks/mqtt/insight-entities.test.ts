@@ -9,7 +9,17 @@ import { utcToOffsetIso } from "../../../../src/sinks/mqtt/local-time.js";
 import { Topics } from "../../../../src/sinks/mqtt/topics.js";
 import { E450_PUSH } from "../../../fixtures/mqtt/e450-snapshots.js";
 import { deviceDiscoveryProblems } from "./ha-discovery-rules.js";
-import { COST, FORECAST, KINDS, PLAIN_COST, QUIET, SHIFT, SPIKE, WATCHING } from "./insight-states.js";
+import {
+  COST,
+  FORECAST,
+  KINDS,
+  LEARNING,
+  PLAIN_COST,
+  QUIET,
+  SHIFT,
+  SPIKE,
+  WATCHING,
+} from "./insight-states.js";
 
 const iso = (utcMs: number) => utcToOffsetIso(utcMs, "Europe/Zurich");
 const CONTEXT: DiscoveryContext = {
@@ -275,11 +285,13 @@ describe("anomaly entities", () => {
       sentence: SPIKE.message,
       open_incidents: { count: 2, kinds: ["schedule-shift", "spike"] },
       status: "watching",
+      learned_days: 60,
+      learning_days: 28,
     });
   });
 
   it("is off when nothing is open, with the same attribute keys", () => {
-    const quiet = anomalyEntities({ ...QUIET, status: "learning" }, iso);
+    const quiet = anomalyEntities(LEARNING, iso);
     expect(statesOf(quiet)["anomaly"]?.payload).toBe("OFF");
     expect(attributesOf(quiet, "anomaly")).toEqual({
       kind: null,
@@ -291,6 +303,8 @@ describe("anomaly entities", () => {
       sentence: null,
       open_incidents: { count: 0, kinds: [] },
       status: "learning",
+      learned_days: 12,
+      learning_days: 28,
     });
   });
 
@@ -308,10 +322,36 @@ describe("anomaly entities", () => {
     expect(statesOf(anomalies)["anomaly_last"]?.payload).toBe(SPIKE.message);
   });
 
-  it("no last anomaly yet: the sensor is announced without a state", () => {
-    const fresh = anomalyEntities({ status: "learning", open: [], last: null, kinds: KINDS }, iso);
-    expect(fresh.entities.map((entity) => entity.id)).toContain("anomaly_last");
-    expect(statesOf(fresh)["anomaly_last"]).toBeUndefined();
+  const noIncident = {
+    kind: null,
+    since: null,
+    expected: null,
+    observed: null,
+    unit: null,
+    score: null,
+    sentence: null,
+  };
+
+  it("while learning before the first anomaly, the last-anomaly sensor tells how far", () => {
+    const learning = anomalyEntities(LEARNING, iso);
+    expect(statesOf(learning)["anomaly_last"]?.payload).toBe(
+      "Still learning this house's normal: 12 of 28 days of history",
+    );
+    expect(attributesOf(learning, "anomaly_last")).toEqual(noIncident);
+  });
+
+  it("a last anomaly found while learning shows instead of the progress", () => {
+    const learning = anomalyEntities({ ...LEARNING, last: SHIFT }, iso);
+    expect(statesOf(learning)["anomaly_last"]?.payload).toBe(SHIFT.message);
+  });
+
+  it("watching without any anomaly yet replaces the retained learning sentence", () => {
+    const watching = anomalyEntities(
+      { ...LEARNING, status: "watching", history: { days: 28, needed: 28 } },
+      iso,
+    );
+    expect(statesOf(watching)["anomaly_last"]?.payload).toBe("No anomaly so far");
+    expect(attributesOf(watching, "anomaly_last")).toEqual(noIncident);
   });
 
   it("without detector kinds there is no event entity to announce", () => {

@@ -86,5 +86,19 @@ export const SHIFT: AnomalyIncident = {
 
 export const KINDS = ["spike", "schedule-shift", "stalled", "baseload"];
 
-export const WATCHING: AnomalyState = { status: "watching", open: [SPIKE, SHIFT], last: SPIKE, kinds: KINDS };
-export const QUIET: AnomalyState = { status: "watching", open: [], last: SPIKE, kinds: KINDS };
+export const WATCHING: AnomalyState = {
+  status: "watching",
+  history: { days: 60, needed: 28 },
+  open: [SPIKE, SHIFT],
+  last: SPIKE,
+  kinds: KINDS,
+};
+export const QUIET: AnomalyState = { ...WATCHING, open: [] };
+/** A house twelve days in, before the first incident. */
+export const LEARNING: AnomalyState = {
+  status: "learning",
+  history: { days: 12, needed: 28 },
+  open: [],
+  last: null,
+  kinds: KINDS,
+};

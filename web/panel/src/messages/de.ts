@@ -153,7 +153,8 @@ export const de: Messages = {
   "building.noTariff":
     "Kein Tarif eingerichtet, daher werden keine Kosten gezeigt. Legen Sie einen in den Optionen des Add-ons an.",
   "anomalies.timeline": "Vorfälle im Zeitraum",
-  "anomalies.learning": "Lernphase: Die Erkennung braucht mehr Verlauf, bevor sie urteilt.",
+  "anomalies.learning":
+    "Lernphase: {days} von {needed} Tagen Verlauf. Bis dahin schweigt die Erkennung, außer bei fehlenden Daten.",
   "anomalies.none": "Keine Auffälligkeiten in diesem Zeitraum.",
   "anomalies.open": "Andauernd",
   "anomalies.closed": "Beendet",

@@ -146,7 +146,8 @@ export const en = {
     "Some meters have data for only part of this period ({meters}): their shares are too small.",
   "building.noTariff": "No tariff is configured, so costs are not shown. Add one in the add-on's options.",
   "anomalies.timeline": "Incidents over the period",
-  "anomalies.learning": "Still learning: the detectors need more history before they judge.",
+  "anomalies.learning":
+    "Still learning: {days} of {needed} days of history. The detectors stay silent until then, except for missing data.",
   "anomalies.none": "No anomalies in this period.",
   "anomalies.open": "Ongoing",
   "anomalies.closed": "Over",

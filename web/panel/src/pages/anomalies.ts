@@ -78,7 +78,12 @@ export const anomaliesPage: Page = (root, { t, language, meter }) => {
     }
     replaceChildren(
       body,
-      response.status === "learning" ? notice("info", t("anomalies.learning")) : null,
+      response.status === "learning"
+        ? notice(
+            "info",
+            t("anomalies.learning", { days: response.history.days, needed: response.history.needed }),
+          )
+        : null,
       h(
         "div",
         { class: "timeline-wrap" },
