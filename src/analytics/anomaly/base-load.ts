@@ -56,7 +56,7 @@ export interface BaseLoadOptions {
   readonly familiarMinNights: number;
 }
 
-export const DEFAULT_BASE_LOAD: BaseLoadOptions = {
+const DEFAULT_BASE_LOAD: BaseLoadOptions = {
   referenceDays: 28,
   minReferenceDays: 10,
   sigmaFloorKw: 0.05,
@@ -146,11 +146,14 @@ export class BaseLoadDetector implements HourDetector {
     return events;
   }
 
-  /** Takes the day's base once, at `judgedMs`. */
+  /**
+   * Takes the day's base once, at `judgedMs`. The 24 hours up to 05:00 lie mostly in the day before,
+   * so the base is that day's: a step that began in the evening is dated to its own day.
+   */
   private judge(judgedMs: number): AnomalyEvent | null {
     if (this.judged || Number.isNaN(this.day)) return null;
     this.judged = true;
-    return this.closeDay(this.day, judgedMs);
+    return this.closeDay(this.dayStart(judgedMs - 12 * 3_600_000), judgedMs);
   }
 
   private closeDay(dayStartMs: number, judgedMs: number): AnomalyEvent | null {

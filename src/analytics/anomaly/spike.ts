@@ -1,9 +1,11 @@
 /**
- * Sudden spikes: one or two hours standing above both of their neighbours (a burst), higher than
- * the house's own bursts of that length normally are. The usual rule is a ramp |Δp| above the p99.9
- * of the meter's historical ramps; a burst is a ramp up followed by a ramp down, so the score is
- * the height of the lower hour of the window over the larger neighbour, and the bar is the p99.8 of
- * the house's bursts of the same length over the last 90 days, with a margin. A load that recurs
+ * Sudden spikes: one hour standing above both of its neighbours (a burst), higher than the house's
+ * own bursts normally are. The usual rule is a ramp |Δp| above the p99.9 of the meter's historical
+ * ramps; a burst is a ramp up followed by a ramp down, so the score is the height of the hour over
+ * the larger neighbour, and the bar is the p99.8 of the house's bursts over the last 90 days, with a
+ * margin. (A two-hour window as well was tried: it reported every two-hour charge of a car or
+ * heat pump boost as a spike and found no more injected spikes; a spike filling two hours is a run
+ * for the hour-of-week detector.) A load that recurs
  * (an electric car charging for an hour or two, a timer-started heater, a workshop machine) fills
  * that history with its own bursts and so sets the bar above itself: the house's patterns are
  * learned, not reported. A load that recurs too seldom to reach that quantile (a car charged every
@@ -23,7 +25,7 @@
  *
  * Why not the hour-of-week z: households run large, harmless multi-hour loads (cooking, laundry, a
  * weekly process of 10 kW or more) whose z reaches 10–200, so a z bar that passes ≤ 1 alarm a
- * month only passes those long runs, never a 15–120 min spike. A burst needs the hour after to come
+ * month only passes those long runs, never a 15–60 min spike. A burst needs the hour after to come
  * back down, so a spike is reported one hour after it ends: live, with no look-ahead.
  *
  * A spike sits on ordinary consumption: both neighbours must be ordinary for their hour of day
@@ -68,7 +70,7 @@ export interface SpikeOptions {
   readonly recurrenceDays: number;
 }
 
-export const DEFAULT_SPIKE: SpikeOptions = {
+const DEFAULT_SPIKE: SpikeOptions = {
   learningDays: 28,
   historyDays: 90,
   quantile: 0.998,
@@ -83,9 +85,6 @@ export const DEFAULT_SPIKE: SpikeOptions = {
   recurrenceDays: 365,
 };
 
-/** Window lengths judged, in hours: a spike of 15 min to 2 h fills one or two hours. */
-const LENGTHS = [1] as const;
-
 interface Scored {
   readonly startMs: number;
   readonly kwh: number;
@@ -97,35 +96,31 @@ const DAY_MS = 86_400_000;
 const H = 3_600_000;
 
 export class SpikeDetector implements HourDetector {
-  /** Past bursts per window length (index 0: one hour, 1: two hours). */
-  private readonly bursts: SortedWindow[];
+  private readonly bursts: SortedWindow;
   /** The house's mean load, for the materiality floor. */
   private readonly load = new RollingMean();
   /** Bursts above the bar over the last `recurrenceDays`, reported or not: the house's rare big loads. */
   private large: { readonly startMs: number; readonly burst: number; readonly hourOfDay: number }[] = [];
   private readonly byHourOfDay: number[][] = Array.from({ length: 24 }, () => []);
-  /** The last hours scored, oldest first: enough for the longest window and its two neighbours. */
-  private recent: Scored[] = [];
+  private before: Scored | null = null;
+  private candidate: Scored | null = null;
   private firstMs = Number.NaN;
 
   constructor(
     private readonly localHour: (ms: number) => number,
     private readonly options: SpikeOptions = DEFAULT_SPIKE,
   ) {
-    this.bursts = LENGTHS.map(() => new SortedWindow(options.historyDays * DAY_MS));
+    this.bursts = new SortedWindow(options.historyDays * DAY_MS);
   }
 
   observe(hour: HourObservation): AnomalyEvent[] {
     if (Number.isNaN(this.firstMs)) this.firstMs = hour.startMs;
-    this.recent.push(this.score(hour));
-    if (this.recent.length > LENGTHS.at(-1)! + 2) this.recent.shift();
-    const events: AnomalyEvent[] = [];
-    for (const length of LENGTHS) {
-      const event = this.judge(length);
-      if (event) events.push(event);
-    }
+    const scored = this.score(hour);
+    const event = this.judge(scored);
+    this.before = this.candidate;
+    this.candidate = scored;
     this.load.add(hour.importKwh);
-    return events;
+    return event ? [event] : [];
   }
 
   private score(hour: HourObservation): Scored {
@@ -143,46 +138,46 @@ export class SpikeDetector implements HourDetector {
     return { startMs: hour.startMs, kwh, z };
   }
 
-  /** Judges the window of `length` hours that ended just before the newest hour. */
-  private judge(length: number): AnomalyEvent | null {
-    const span = this.recent.slice(-(length + 2));
-    if (span.length < length + 2) return null;
-    const before = span[0]!;
-    const after = span.at(-1)!;
-    const window = span.slice(1, -1);
+  /** Judges the previous hour now that the hour after it is known. */
+  private judge(after: Scored): AnomalyEvent | null {
+    const before = this.before;
+    const hour = this.candidate;
+    if (before === null || hour === null) return null;
+    const x = hour.kwh;
+    const neighbour = Math.max(before.kwh, after.kwh);
     // Consecutive hours only, all with data: a gap is the stall detector's business.
-    if (after.startMs - before.startMs !== (length + 1) * H) return null;
-    if (span.some((h) => Number.isNaN(h.kwh))) return null;
+    if (
+      after.startMs - hour.startMs !== H ||
+      hour.startMs - before.startMs !== H ||
+      Number.isNaN(x) ||
+      Number.isNaN(neighbour)
+    ) {
+      return null;
+    }
     // Not (z ≤ bar) so that a neighbour without a z yet (learning) counts as not ordinary.
     const ordinary = before.z <= this.options.neighbourZ && after.z <= this.options.neighbourZ;
     if (!ordinary) return null;
-    const neighbour = Math.max(before.kwh, after.kwh);
-    const low = Math.min(...window.map((h) => h.kwh));
-    const burst = low - neighbour;
-    const bursts = this.bursts[length - 1]!;
-    const startMs = window[0]!.startMs;
-    bursts.expire(startMs);
-    const learned = startMs - this.firstMs >= this.options.learningDays * DAY_MS;
-    const bar = this.options.margin * bursts.quantile(this.options.quantile);
+    const burst = x - neighbour;
+    this.bursts.expire(hour.startMs);
+    const learned = hour.startMs - this.firstMs >= this.options.learningDays * DAY_MS;
+    const bar = this.options.margin * this.bursts.quantile(this.options.quantile);
+    const matters = this.load.isMaterial(burst) || burst >= this.options.floorCapKwh;
     // Recorded while learning too: a car charged in the first weeks is already the house's pattern.
-    const matters = this.load.isMaterial(burst * length) || burst * length >= this.options.floorCapKwh;
-    const news = burst > bar && matters && !this.recurs(startMs, burst);
+    const news = burst > bar && matters && !this.recurs(hour.startMs, burst);
     if (learned && news) {
       // An alarmed burst is not the house's normal: keeping it would raise the bar for the next one.
-      const total = window.reduce((sum, h) => sum + h.kwh, 0);
-      const hours = length === 1 ? "one hour" : `${length} hours`;
       return {
         kind: "spike",
-        startMs,
-        endMs: startMs + length * H,
-        expected: neighbour * length,
-        observed: total,
+        startMs: hour.startMs,
+        endMs: hour.startMs + H,
+        expected: neighbour,
+        observed: x,
         unit: "kWh",
         score: burst / bar,
-        message: `A spike: ${fmt(total)} kWh in ${hours} between hours of at most ${fmt(neighbour)} kWh, ${fmt(burst)} kWh an hour above them where this house's bursts stay below ${fmt(bar)} kWh.`,
+        message: `A spike: ${fmt(x)} kWh in one hour between hours of at most ${fmt(neighbour)} kWh, ${fmt(burst)} kWh above them where this house's bursts stay below ${fmt(bar)} kWh.`,
       };
     }
-    bursts.add(startMs, burst);
+    this.bursts.add(hour.startMs, burst);
     return null;
   }
 

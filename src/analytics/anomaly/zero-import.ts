@@ -43,7 +43,7 @@ export interface ZeroImportOptions {
   readonly minHistoryHours: number;
 }
 
-export const DEFAULT_ZERO_IMPORT: ZeroImportOptions = {
+const DEFAULT_ZERO_IMPORT: ZeroImportOptions = {
   nightFromHour: 0,
   nightToHour: 5,
   minNightHours: 4,
@@ -94,7 +94,9 @@ export class ZeroImportDetector implements HourDetector {
       return [];
     }
     this.hoursWithData++;
-    const event = x === 0 ? this.extendRun(hour, hourOfDay) : (this.endRun(hour.startMs, x), null);
+    let event: AnomalyEvent | null = null;
+    if (x === 0) event = this.extendRun(hour, hourOfDay);
+    else this.endRun(hour.startMs, x);
     this.trackNight(hourOfDay, x > 0);
     this.load.add(x);
     return event ? [event] : [];
@@ -122,7 +124,10 @@ export class ZeroImportDetector implements HourDetector {
       run.reported = true;
       return this.event(run, endMs, "night");
     }
-    if (run.hours >= this.options.dayHours && run.hours >= this.options.longRunFactor * this.longestPast(endMs)) {
+    if (
+      run.hours >= this.options.dayHours &&
+      run.hours >= this.options.longRunFactor * this.longestPast(endMs)
+    ) {
       run.reported = true;
       return this.event(run, endMs, "day");
     }
@@ -184,7 +189,8 @@ export class ZeroImportDetector implements HourDetector {
       expected: 0,
       observed: run.hours,
       unit: "h",
-      score: why === "night" ? run.nightHours / this.options.minNightHours : run.hours / this.options.dayHours,
+      score:
+        why === "night" ? run.nightHours / this.options.minNightHours : run.hours / this.options.dayHours,
       message: `${what}: ${reason}. The meter or its reading may have failed.`,
     };
   }

@@ -25,7 +25,8 @@ export interface AnomalyBacktestResult {
   } | null;
 }
 
-function replay(hours: readonly HourObservation[], calendar: ZonedCalendar): AnomalyEvent[] {
+/** The engine fed hour by hour, as the live add-on feeds it. */
+export function replayAnomalies(hours: readonly HourObservation[], calendar: ZonedCalendar): AnomalyEvent[] {
   const engine = new AnomalyEngine(calendar);
   const events: AnomalyEvent[] = [];
   for (const hour of hours) events.push(...engine.observe(hour));
@@ -40,12 +41,12 @@ export function runAnomalyBacktest(
   const first = hours[0];
   const last = hours[hours.length - 1];
   const months = first && last ? (last.startMs + 3_600_000 - first.startMs) / MONTH_MS : 0;
-  const clean = replay(hours, calendar);
+  const clean = replayAnomalies(hours, calendar);
   const falseAlarms = clean.filter((e) => STATISTICAL_KINDS.has(e.kind)).length;
   let injected: AnomalyBacktestResult["injected"] = null;
   if (seed !== null) {
     const faulty = injectFaults(hours, seed);
-    const events = replay(faulty.hours, calendar);
+    const events = replayAnomalies(faulty.hours, calendar);
     injected = { seed, faults: faulty.faults, events, evaluation: evaluateRun(events, faulty.faults) };
   }
   return { months, clean, falseAlarmsPerMonth: months > 0 ? falseAlarms / months : 0, injected };

@@ -112,7 +112,12 @@ describe("anomalies on the bench files", () => {
       );
     expect(found("data-stall", "2024-03-16", "2024-03-16")).toBe(true);
     expect(found("export-loss", "2024-03-16", "2024-03-20")).toBe(true);
-    expect(found("base-load-shift", "2024-10-25", "2024-12-31")).toBe(true);
+    // The heating coming on: its first cold night (unusual night consumption, 21 Nov) and the higher
+    // base load from 18 Nov are one incident, reported once by whichever detector speaks first.
+    expect(
+      found("base-load-shift", "2024-10-25", "2024-12-31") ||
+        found("unusual-consumption", "2024-11-15", "2024-11-30"),
+    ).toBe(true);
   });
 
   it.each(Object.entries(CASES))("%s: every injected deterministic fault is found", (_, c) => {
