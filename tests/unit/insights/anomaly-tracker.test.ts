@@ -45,3 +45,21 @@ describe("AnomalyTracker learning", () => {
     });
   });
 });
+
+describe("AnomalyTracker zero import", () => {
+  it("opens a zero-import incident for a night without import, and closes it when import resumes", () => {
+    const tracker = new AnomalyTracker(ZONE, "medium", []);
+    let at = feed(tracker, 0, 40 * 24 - 2, true); // up to 22:00 local on day 39
+    const opened: string[] = [];
+    for (let i = 0; i < 10; i++, at++) {
+      const update = tracker.observe({ startMs: START + at * HOUR_MS, importKwh: 0 }, () => false);
+      opened.push(...update.opened.map((incident) => incident.kind));
+    }
+    expect(opened).toEqual(["zero-import"]);
+    expect(tracker.state().open.map((incident) => incident.kind)).toEqual(["zero-import"]);
+    const resumed = tracker.observe({ startMs: START + at * HOUR_MS, importKwh: 0.4 }, () => false);
+    expect(resumed.closed.map((incident) => incident.kind)).toEqual(["zero-import"]);
+    expect(tracker.state().open).toEqual([]);
+    expect(tracker.state().last?.message).toMatch(/^Imported nothing for 6 hours: not even at night/);
+  });
+});
