@@ -48,6 +48,8 @@ export const DEFAULT_HOUR_OF_WEEK: HourOfWeekOptions = {
 };
 
 const RUN_Z = 4;
+/** How long the house's runs are remembered for "has it run this kind of load before". */
+const YEAR_DAYS = 365;
 /**
  * The run must beat that quantile of its like runs twice over: with a handful of like runs in
  * 60 days the quantile is their maximum, and of n + 1 runs of the same load each is the largest
@@ -74,7 +76,7 @@ export class HourOfWeekDetector implements HourDetector {
   private readonly load = new RollingMean();
   private observedHours = 0;
   private run: Run | null = null;
-  /** Every candidate run (alarmed or not) of the last `historyDays`: the house's own normal. */
+  /** Every candidate run (alarmed or not) of the last year: the house's own normal. */
   private readonly pastRuns: { endMs: number; excessKwh: number; rate: number }[] = [];
   private firstMs = Number.NaN;
   private quietHours = 0;
@@ -118,24 +120,25 @@ export class HourOfWeekDetector implements HourDetector {
 
   private beatsHouseNormal(run: Run): boolean {
     const { historyDays, alarmsPer30Days, sensitivity } = this.options;
-    const horizon = run.endMs - historyDays * 86_400_000;
-    while (this.pastRuns.length > 0 && this.pastRuns[0]!.endMs < horizon) this.pastRuns.shift();
+    const yearAgo = run.endMs - YEAR_DAYS * 86_400_000;
+    while (this.pastRuns.length > 0 && this.pastRuns[0]!.endMs < yearAgo) this.pastRuns.shift();
     const rate = run.excessKwh / run.hours;
     // Runs are compared with the house's runs of a like rate only (within a factor of 2 in kWh per
     // hour): a mixture of load regimes. A house that runs a 10 kW process a few times a month (a
     // workshop machine, an electric car on an 11 kW charger) would otherwise set a bar that no 1–2 kW
     // appliance left on could ever pass, and those big runs are in turn judged against each other,
     // not against the small ones.
-    const past = this.pastRuns
-      .filter((r) => Math.abs(Math.log(r.rate / rate)) < Math.LN2)
-      .map((r) => r.excessKwh);
+    const alike = this.pastRuns.filter((r) => Math.abs(Math.log(r.rate / rate)) < Math.LN2);
+    const horizon = run.endMs - historyDays * 86_400_000;
+    const past = alike.filter((r) => r.endMs >= horizon).map((r) => r.excessKwh);
     this.pastRuns.push({ endMs: run.endMs, excessKwh: run.excessKwh, rate });
     // Until a full history of runs exists the bar is unknown: stay quiet rather than guess.
     if (run.endMs - this.firstMs < (this.options.learningDays + historyDays) * 86_400_000) return false;
     const allowed = (alarmsPer30Days * sensitivity * historyDays) / 30;
-    // Fewer past runs of this rate than the budget allows (a kind of run the house has not shown
-    // for `historyDays`): the z criteria alone decide.
-    if (past.length <= allowed) return true;
+    // Fewer past runs of this rate than the budget allows (a kind of run the house has not shown for
+    // `historyDays`), or a kind it has shown once in a year (one run is no pattern yet: the second
+    // of the house's loads of 10 kWh an hour is as news as the first), the z criteria alone decide.
+    if (past.length <= allowed || alike.length <= 1) return true;
     return run.excessKwh > RUN_MARGIN * quantile(past, 1 - allowed / past.length);
   }
 

@@ -22,7 +22,11 @@ export class IncidentFilter {
   admit(event: AnomalyEvent): boolean {
     if (!STATISTICAL_KINDS.has(event.kind)) return true;
     this.reported = this.reported.filter((e) => e.endMs + KEEP_MS > event.startMs);
-    const partOf = (e: AnomalyEvent) => e.startMs < event.endMs && event.startMs < e.endMs + FOLLOW_MS;
+    // A spike is an hour, not an episode: it belongs to an incident it overlaps or to a spike of the
+    // day before, never to another kind's incident that merely ended then (a routine moved
+    // yesterday says nothing about a 10 kWh hour today).
+    const follow = (e: AnomalyEvent) => (event.kind === "spike" && e.kind !== "spike" ? 0 : FOLLOW_MS);
+    const partOf = (e: AnomalyEvent) => e.startMs < event.endMs && event.startMs < e.endMs + follow(e);
     if (this.reported.some(partOf)) return false;
     this.reported.push(event);
     return true;

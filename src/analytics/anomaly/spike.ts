@@ -54,6 +54,8 @@ export interface SpikeOptions {
   readonly margin: number;
   /** Robust z, against the same hour of day, above which a neighbour is no longer ordinary. */
   readonly neighbourZ: number;
+  /** A neighbour this many times lower than the hour counts as ordinary whatever its z. */
+  readonly apartFactor: number;
   /** Days of the same hour of day behind that z. */
   readonly neighbourDays: number;
   /** Noise floor added to the neighbours' robust σ, in kWh: 50 W, about a fridge compressor's cycling. */
@@ -76,6 +78,7 @@ const DEFAULT_SPIKE: SpikeOptions = {
   quantile: 0.998,
   margin: 1.5,
   neighbourZ: 4,
+  apartFactor: 4,
   neighbourDays: 28,
   sigmaFloorKwh: 0.05,
   floorCapKwh: 1.5,
@@ -154,9 +157,11 @@ export class SpikeDetector implements HourDetector {
     ) {
       return null;
     }
-    // Not (z ≤ bar) so that a neighbour without a z yet (learning) counts as not ordinary.
-    const ordinary = before.z <= this.options.neighbourZ && after.z <= this.options.neighbourZ;
-    if (!ordinary) return null;
+    // Not (z ≤ bar) so that a neighbour without a z yet (learning) counts as not ordinary. A
+    // neighbour a fraction of the hour's height is no part of its episode, however unusual it is
+    // for its own hour (a busy evening hour of 1.4 kWh beside a 10 kWh hour).
+    const ordinary = (n: Scored) => n.z <= this.options.neighbourZ || n.kwh * this.options.apartFactor <= x;
+    if (!ordinary(before) || !ordinary(after)) return null;
     const burst = x - neighbour;
     this.bursts.expire(hour.startMs);
     const learned = hour.startMs - this.firstMs >= this.options.learningDays * DAY_MS;

@@ -13,8 +13,9 @@
  *   is a failed meter or reading, not a sunny day. Reported runs count among the house's runs too: a
  *   battery that covers a summer's day is news once, not every sunny week; except a run that ends
  *   in a catch-up (the next hour brings at least half of what the house uses in the run's length at
- *   its mean rate), or where the export register stood still as well: that was a reading that
- *   stopped, not a house that drew nothing, and it does not hide the next failure.
+ *   its mean rate), that ends in missing data, or where the export register stood still as well:
+ *   that was a reading that stopped, not a house that drew nothing, and it does not hide the next
+ *   failure.
  *
  * Anything shorter, and any run the house's own past makes ordinary, is silent however long it is by
  * day: on a PV house 9 h of zero import while exporting is its normal, from the first sunny day on.
@@ -139,9 +140,11 @@ export class ZeroImportDetector implements HourDetector {
     const run = this.run;
     this.run = null;
     if (run === null || run.hours < this.options.dayHours) return;
+    // A run cut off by missing data ended unseen: it may have been the start of an outage.
+    const endedUnseen = Number.isNaN(nextKwh);
     const caughtUp = nextKwh >= 0.5 * run.hours * this.load.mean;
     const readingStopped = run.hasExport && run.exportKwh === 0;
-    if (!caughtUp && !readingStopped) this.longRuns.push([atMs, run.hours]);
+    if (!endedUnseen && !caughtUp && !readingStopped) this.longRuns.push([atMs, run.hours]);
   }
 
   private longestPast(nowMs: number): number {

@@ -32,6 +32,8 @@ interface IndexEntry {
   readonly zone: string;
   readonly export: boolean;
   readonly features: string | readonly string[];
+  /** Added after the detectors were tuned, to measure them on houses they were not tuned on. */
+  readonly holdout?: boolean;
 }
 
 /** The households listed in `dir`/households.json. */
@@ -44,7 +46,7 @@ export function householdIndex(dir: string): HouseholdSource[] {
     columns: ["import_kwh"],
     exportColumns: e.export ? ["export_kwh"] : [],
     zone: e.zone,
-    features: typeof e.features === "string" ? e.features : e.features.join(", "),
+    features: `${e.holdout ? "hold-out: " : ""}${typeof e.features === "string" ? e.features : e.features.join(", ")}`,
   }));
 }
 
