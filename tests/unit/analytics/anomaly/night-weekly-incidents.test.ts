@@ -126,6 +126,14 @@ describe("incidents", () => {
     expect(filter.admit(event("spike", 140, 141))).toBe(true); // more than a day later
   });
 
+  it("lets a spike after another kind's incident through, but not a second spike on the same day", () => {
+    const filter = new IncidentFilter();
+    expect(filter.admit(event("schedule-shift", 0, 72))).toBe(true);
+    expect(filter.admit(event("spike", 80, 81))).toBe(true); // 8 h after the shift's end: its own hour
+    expect(filter.admit(event("spike", 84, 85))).toBe(false); // the same afternoon's charging
+    expect(filter.admit(event("spike", 70, 71))).toBe(false); // inside the shift's span
+  });
+
   it("always raises deterministic facts", () => {
     const filter = new IncidentFilter();
     expect(filter.admit(event("unusual-consumption", 100, 112))).toBe(true);
