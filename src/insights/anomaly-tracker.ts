@@ -2,7 +2,7 @@
  * The anomaly detectors fed with one meter's hours, turned into incidents a Home Assistant entity
  * can show: an incident opens when a detector reports it and closes once the data has moved past
  * its span (the detectors report each episode once, with its extent as known then); a data stall
- * stays open until measured data flows again. Incidents live in the store, so a restart neither
+ * stays open until data flows again, a run of zero import until import resumes. Incidents live in the store, so a restart neither
  * fires one again nor forgets one that is open.
  */
 import { ANOMALY_LEARNING_DAYS, AnomalyEngine } from "../analytics/anomaly/engine.js";
@@ -10,8 +10,6 @@ import type { AnomalyEvent, AnomalyKind, HourObservation } from "../analytics/an
 import type { AnomalySensitivity } from "./settings.js";
 import type { AnomalyIncident, AnomalyState } from "../model/insights.js";
 import { HOUR_MS, type ZonedCalendar } from "../time/zoned.js";
-
-const HOURS_PER_DAY = 24;
 
 /** Every kind a detector of the engine can report (the event entity lists them all up front). */
 const ANOMALY_KINDS: readonly AnomalyKind[] = [
@@ -39,8 +37,6 @@ export class AnomalyTracker {
   private readonly engine: AnomalyEngine;
   private readonly open = new Map<string, AnomalyIncident>();
   private last: AnomalyIncident | null = null;
-  /** Hours with data fed so far: a gap teaches the detectors nothing, so it does not count. */
-  private hoursWithData = 0;
   private liveStall: { readonly incident: AnomalyIncident; readonly open: boolean } | null = null;
 
   constructor(
@@ -92,7 +88,6 @@ export class AnomalyTracker {
   }
 
   observe(hour: HourObservation, known: (id: string) => boolean): AnomalyUpdate {
-    if (!Number.isNaN(hour.importKwh)) this.hoursWithData++;
     const opened: AnomalyIncident[] = [];
     for (const event of this.engine.observe(hour)) {
       const incident = incidentOf(event);
@@ -123,7 +118,8 @@ export class AnomalyTracker {
   }
 
   state(): AnomalyState {
-    const days = Math.floor(this.hoursWithData / HOURS_PER_DAY);
+    // Days with data, as the engine counts them: a gap teaches the detectors nothing.
+    const days = this.engine.daysWithData;
     return {
       status: days < ANOMALY_LEARNING_DAYS ? "learning" : "watching",
       history: { days, needed: ANOMALY_LEARNING_DAYS },
@@ -149,11 +145,11 @@ function incidentOf(event: AnomalyEvent): AnomalyIncident {
 }
 
 /**
- * A stall or a run of zero import closes with the first measured hour that shows energy flowing
- * again; anything else once an hour wholly after its reported span has been observed.
+ * A stall closes with the first hour with data; a run of zero import with the first hour that
+ * shows import again; anything else once an hour wholly after its reported span has been observed.
  */
 function closesWith(incident: AnomalyIncident, hour: HourObservation): boolean {
-  if (incident.kind === "data-stall" || incident.kind === "zero-import")
-    return !Number.isNaN(hour.importKwh) && hour.importKwh > 0;
+  if (incident.kind === "data-stall") return !Number.isNaN(hour.importKwh);
+  if (incident.kind === "zero-import") return hour.importKwh > 0;
   return hour.startMs >= incident.endMs && hour.startMs + HOUR_MS > incident.endMs;
 }

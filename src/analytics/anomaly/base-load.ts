@@ -34,10 +34,13 @@ export interface BaseLoadOptions {
   readonly sigmaFloorShare: number;
   readonly k: number;
   readonly h: number;
-  /** Nights since the onset before an alarm, and the shift their median must show, in σ. */
+  /**
+   * Nights since the onset before a clear rise (`quickShiftSigmas`) is reported; any other shift
+   * needs one night more. And the shift their median must show, in σ.
+   */
   readonly minDays: number;
   readonly minShiftSigmas: number;
-  /** The shift, in σ, that the first `minDays` nights must show to be reported before a third. */
+  /** The rise, in σ, that is reported after `minDays` nights rather than one night later. */
   readonly quickShiftSigmas: number;
   /**
    * Day-level regimes (a two-level mixture: homes move between states such as heating on and off,
@@ -124,6 +127,8 @@ export class BaseLoadDetector implements HourDetector {
   constructor(
     private readonly localHour: (ms: number) => number,
     private readonly dayStart: (ms: number) => number,
+    /** The local date (YYYY-MM-DD) of an instant, for the sentence. */
+    private readonly dateKey: (ms: number) => string = (ms) => new Date(ms).toISOString().slice(0, 10),
     private readonly options: BaseLoadOptions = DEFAULT_BASE_LOAD,
   ) {}
 
@@ -148,7 +153,8 @@ export class BaseLoadDetector implements HourDetector {
 
   /**
    * Takes the day's base once, at `judgedMs`. The 24 hours up to 05:00 lie mostly in the day before,
-   * so the base is that day's: a step that began in the evening is dated to its own day.
+   * so the base is dated to that day: a step that began the evening or night before is dated to
+   * its own day, one that began by day to the day after, when its first whole quiet night falls.
    */
   private judge(judgedMs: number): AnomalyEvent | null {
     if (this.judged || Number.isNaN(this.day)) return null;
@@ -235,7 +241,12 @@ export class BaseLoadDetector implements HourDetector {
     const startedBeyond = (b: DayBase) => (rising ? b.kw - ref >= half : ref - b.kw >= half);
     const excursion = this.bases.filter((b) => b.dayStartMs >= (rising ? this.upOnset : this.downOnset));
     const first = excursion.findIndex(startedBeyond);
-    if (first < 0) return null;
+    if (first < 0) {
+      // Past h on nights none of which went halfway: a slow drift, not a step (see below).
+      if (rising) this.up = 0;
+      else this.down = 0;
+      return null;
+    }
     const onsetMs = excursion[first]!.dayStartMs;
     const since = excursion.slice(first).map((b) => b.kw);
     const toKw = median(since);
@@ -312,7 +323,7 @@ export class BaseLoadDetector implements HourDetector {
       observed: toKw,
       unit: "kW",
       score,
-      message: `The base load (the quietest hours of the day) ${rising ? "rose" : "fell"} from ${fmt(fromKw * 1000, 0)} W to ${fmt(toKw * 1000, 0)} W and has stayed there since ${new Date(onsetMs).toISOString().slice(0, 10)} (CUSUM ${fmt(score, 1)} σ).`,
+      message: `The base load (the quietest hours of the day) ${rising ? "rose" : "fell"} from ${fmt(fromKw * 1000, 0)} W to ${fmt(toKw * 1000, 0)} W and has stayed there since ${this.dateKey(onsetMs)} (CUSUM ${fmt(score, 1)} σ).`,
     };
   }
 

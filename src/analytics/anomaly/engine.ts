@@ -43,7 +43,7 @@ export class AnomalyEngine {
       }),
       new SpikeDetector(localHour),
       new NightConsumptionDetector(localHour, dayStart),
-      new BaseLoadDetector(localHour, dayStart),
+      new BaseLoadDetector(localHour, dayStart, (ms) => calendar.dateKey(ms)),
       new ScheduleShiftDetector(localHour, dayStart),
       new WeeklyScheduleDetector(localHour, dayStart, (ms) => calendar.isoWeekday(ms)),
       new DataStallDetector(),
@@ -51,6 +51,11 @@ export class AnomalyEngine {
       new TotalBackwardsDetector(),
       new ExportLossDetector(dayStart),
     ];
+  }
+
+  /** Whole days of hours with data seen: the learning progress. */
+  get daysWithData(): number {
+    return Math.floor(this.hoursWithData / 24);
   }
 
   observe(hour: HourObservation): AnomalyEvent[] {

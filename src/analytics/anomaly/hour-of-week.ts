@@ -34,7 +34,7 @@ export interface HourOfWeekOptions {
   readonly mergeGapHours: number;
   /** Alarms allowed per 30 days: the house's own run history sets the bar to meet this budget. */
   readonly alarmsPer30Days: number;
-  /** How far back the run history reaches. */
+  /** How far back the house's runs set the bar (they are kept a year, to tell a new kind of load). */
   readonly historyDays: number;
 }
 

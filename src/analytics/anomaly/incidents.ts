@@ -4,8 +4,10 @@
  * is an evening of unusual consumption (hour-of-week), a night well above the usual ones and, two
  * nights later, a higher base load (CUSUM); a moved routine is a schedule shift and a base-load step.
  * The user was told when the incident began, so a statistical detection whose span overlaps one
- * already reported, or begins within a day after its end, adds nothing and is not raised again. Deterministic facts (a stall, a total going backwards,
- * export lost) are always raised.
+ * already reported, or begins within a day after its end, adds nothing and is not raised again;
+ * except that a spike, an hour and no episode, is news the day after another kind's incident.
+ * Deterministic facts (a stall, zero import, a total going backwards, export lost) are always
+ * raised.
  */
 import { type AnomalyEvent, STATISTICAL_KINDS } from "./types.js";
 

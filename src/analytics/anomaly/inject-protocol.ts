@@ -181,7 +181,8 @@ function apply(
         const h = out[k]!;
         h.importKwh = 0;
         if (h.exportKwh !== undefined) h.exportKwh = 0;
-        if (h.importRegisterKwh !== undefined && flat !== undefined) h.importRegisterKwh = flat;
+        if (h.importRegisterKwh !== undefined && flat !== undefined && Number.isFinite(flat))
+          h.importRegisterKwh = flat;
       }
       return fault(removed / hours, "24 h of exact zeros");
     }

@@ -42,9 +42,9 @@ import { type AnomalyEvent, fmt, type HourDetector, type HourObservation } from 
 export interface SpikeOptions {
   /** Days of bursts seen before any alarm (the learning period). */
   readonly learningDays: number;
-  /** How far back the house's own bursts and hours set the bar. */
+  /** How far back the house's own bursts set the bar. */
   readonly historyDays: number;
-  /** Quantile of past bursts the window must exceed: p99.8, the house's few largest (with the margin below, past p99.9). */
+  /** Quantile of past bursts the hour must exceed: p99.8, the house's few largest (with the margin below, past p99.9). */
   readonly quantile: number;
   /**
    * The burst must beat that quantile by this factor: with ~2,000 bursts in the window the p99.8

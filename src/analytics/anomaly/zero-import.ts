@@ -5,7 +5,8 @@
  * hours is judged against the house's own history, and only two kinds of run are reported:
  *
  * - **a night without import** (at least four hours of 00:00–05:00 in a row) in a house that drew
- *   energy in every night hour of the last four weeks. At night PV produces nothing, and a house's base load
+ *   energy in every night hour of the last four weeks, and exported nothing meanwhile (export at
+ *   night is a battery covering the house). At night PV produces nothing, and a house's base load
  *   (fridge, router, standby) never stops; a battery that starts covering whole nights does so step
  *   by step through the spring, so its first nights already appear in the four-week window.
  * - **a whole day without import** (24 hours) in a house whose longest zero run of the last year
@@ -115,22 +116,23 @@ export class ZeroImportDetector implements HourDetector {
     };
     this.run = run;
     run.hours++;
-    run.exportKwh += hour.exportKwh ?? 0;
-    run.hasExport ||= hour.exportKwh !== undefined && !Number.isNaN(hour.exportKwh);
+    const exported = hour.exportKwh !== undefined && Number.isFinite(hour.exportKwh);
+    if (exported) run.exportKwh += hour.exportKwh!;
+    run.hasExport ||= exported;
     const atNight = hourOfDay >= nightFromHour && hourOfDay < nightToHour;
     run.nightHours = atNight ? run.nightHours + 1 : 0;
     if (run.reported || this.hoursWithData < this.options.minHistoryHours) return null;
     const endMs = hour.startMs + H;
-    if (run.nightHours >= this.options.minNightHours && this.alwaysDrawsAtNight()) {
+    // Export at night is a battery discharging, not a failed reading: the house covers itself.
+    const selfCovered = run.exportKwh > 0;
+    if (run.nightHours >= this.options.minNightHours && !selfCovered && this.alwaysDrawsAtNight()) {
       run.reported = true;
       return this.event(run, endMs, "night");
     }
-    if (
-      run.hours >= this.options.dayHours &&
-      run.hours >= this.options.longRunFactor * this.longestPast(endMs)
-    ) {
+    const longest = this.longestPast(endMs);
+    if (run.hours >= this.options.dayHours && run.hours >= this.options.longRunFactor * longest) {
       run.reported = true;
-      return this.event(run, endMs, "day");
+      return this.event(run, endMs, "day", longest);
     }
     return null;
   }
@@ -175,16 +177,24 @@ export class ZeroImportDetector implements HourDetector {
     return this.nights.length >= this.options.minNights && this.nights.every(Boolean);
   }
 
-  private event(run: ZeroRun, endMs: number, why: "night" | "day"): AnomalyEvent {
+  private event(run: ZeroRun, endMs: number, why: "night" | "day", longestHours = 0): AnomalyEvent {
     const { nightFromHour, nightToHour, nightHistory } = this.options;
-    const what =
-      run.hasExport && run.exportKwh === 0
-        ? `Neither import nor export moved for ${run.hours} hours`
-        : `Imported nothing for ${run.hours} hours${run.exportKwh > 0 ? ` while exporting ${fmt(run.exportKwh, 1)} kWh (a battery could do that)` : ""}`;
+    const stopped = run.hasExport && run.exportKwh === 0;
+    const what = stopped
+      ? `Neither import nor export moved for ${run.hours} hours`
+      : `Imported nothing for ${run.hours} hours${run.exportKwh > 0 ? ` while exporting ${fmt(run.exportKwh, 1)} kWh` : ""}`;
+    const knownDays = Math.floor(this.hoursWithData / 24);
     const reason =
       why === "night"
         ? `not even at night (${nightFromHour}:00–${nightToHour}:00), when this house drew energy every night of the last ${Math.min(this.nights.length, nightHistory)}`
-        : "a whole day this house has not gone without import in the last year";
+        : longestHours > 0
+          ? `longer than any run without import in the ${Math.min(knownDays, this.options.memoryDays)} days known (the longest was ${longestHours} hours)`
+          : `this house has not gone a whole day without import in the ${Math.min(knownDays, this.options.memoryDays)} days known`;
+    // Exporting all along, the meter is reading: a battery covering the house is the other explanation.
+    const cause =
+      run.exportKwh > 0
+        ? "Unless a battery covers the house, the import reading may have failed."
+        : "The meter or its reading may have failed.";
     return {
       kind: "zero-import",
       startMs: run.startMs,
@@ -194,7 +204,7 @@ export class ZeroImportDetector implements HourDetector {
       unit: "h",
       score:
         why === "night" ? run.nightHours / this.options.minNightHours : run.hours / this.options.dayHours,
-      message: `${what}: ${reason}. The meter or its reading may have failed.`,
+      message: `${what}: ${reason}. ${cause}`,
     };
   }
 }

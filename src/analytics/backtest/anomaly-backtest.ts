@@ -10,7 +10,7 @@ import { type AnomalyEvent, type HourObservation, STATISTICAL_KINDS } from "../a
 import type { ZonedCalendar } from "../../time/zoned.js";
 
 /** Average Gregorian month, for "per household-month" rates. */
-const MONTH_MS = 30.436875 * 86_400_000;
+export const MONTH_MS = 30.436875 * 86_400_000;
 
 export interface AnomalyBacktestResult {
   readonly months: number;

@@ -7,7 +7,7 @@
  * the target test.
  */
 import { injectProtocolFaults, type ProtocolFaultKind } from "../anomaly/inject-protocol.js";
-import { replayAnomalies } from "./anomaly-backtest.js";
+import { MONTH_MS, replayAnomalies } from "./anomaly-backtest.js";
 import { type HouseholdSource, loadHousehold } from "./household-files.js";
 import { alarmsByKind, falseAlarmsPer30Days, PROTOCOL_KINDS, scoreProtocol } from "./protocol-score.js";
 
@@ -16,8 +16,6 @@ export const MIN_RECALL = 0.8;
 export const MAX_FALSE_ALARMS_PER_30_DAYS = 2;
 
 const H = 3_600_000;
-/** Average Gregorian month, as the backtest's per-month rates. */
-const MONTH_MS = 30.436875 * 86_400_000;
 
 export interface HouseholdVerdict {
   readonly name: string;

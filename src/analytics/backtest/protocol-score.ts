@@ -13,23 +13,12 @@
  * count the data stalls a PV house raises on sunny days.
  */
 import type { ProtocolFault, ProtocolFaultKind } from "../anomaly/inject-protocol.js";
-import type { AnomalyEvent } from "../anomaly/types.js";
+import { type AnomalyEvent, STATISTICAL_KINDS } from "../anomaly/types.js";
 
 const H = 3_600_000;
 const TOLERANCE_MS = 3 * H;
 const BASE_LOAD_DEADLINE_MS = 3 * 24 * H;
 const THIRTY_DAYS_MS = 30 * 24 * H;
-
-/**
- * Kinds that report facts about the data rather than statistics. Compared as strings: the
- * "zero-import" kind is being added to the detectors alongside this protocol.
- */
-const FACT_KINDS: ReadonlySet<string> = new Set([
-  "data-stall",
-  "zero-import",
-  "total-backwards",
-  "export-loss",
-]);
 
 export const PROTOCOL_KINDS: readonly ProtocolFaultKind[] = ["spike", "base-load-rise", "stall", "zero-day"];
 
@@ -52,18 +41,17 @@ function nearby(event: AnomalyEvent, fault: ProtocolFault): boolean {
 }
 
 function isFound(fault: ProtocolFault, events: readonly AnomalyEvent[]): boolean {
-  const kind = (e: AnomalyEvent): string => e.kind;
   switch (fault.kind) {
     case "stall":
-      return events.some((e) => kind(e) === "data-stall" && nearby(e, fault));
+      return events.some((e) => e.kind === "data-stall" && nearby(e, fault));
     case "zero-day":
-      return events.some((e) => (kind(e) === "data-stall" || kind(e) === "zero-import") && nearby(e, fault));
+      return events.some((e) => (e.kind === "data-stall" || e.kind === "zero-import") && nearby(e, fault));
     case "spike":
-      return events.some((e) => !FACT_KINDS.has(kind(e)) && nearby(e, fault));
+      return events.some((e) => STATISTICAL_KINDS.has(e.kind) && nearby(e, fault));
     case "base-load-rise":
       return events.some(
         (e) =>
-          !FACT_KINDS.has(kind(e)) &&
+          STATISTICAL_KINDS.has(e.kind) &&
           e.startMs < fault.endMs &&
           e.endMs > fault.startMs &&
           e.endMs <= fault.startMs + BASE_LOAD_DEADLINE_MS,

@@ -316,10 +316,12 @@ describe("zero import", () => {
     const at = 50 * 24 + 10;
     const day = withChange(household(70), at, at + 24, () => ({ importKwh: 0, exportKwh: 0.5 }));
     const events = replay(detector(), day);
-    // The night inside the day qualifies first; the same run is reported once.
+    // Exporting through the night is a battery's doing, so no night alarm; the whole day is news.
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: "zero-import", startMs: START + at * H, observed: 18 });
-    expect(events[0]!.message).toContain("while exporting 9.0 kWh");
+    expect(events[0]).toMatchObject({ kind: "zero-import", startMs: START + at * H, observed: 24 });
+    expect(events[0]!.message).toBe(
+      "Imported nothing for 24 hours while exporting 12.0 kWh: this house has not gone a whole day without import in the 51 days known. Unless a battery covers the house, the import reading may have failed.",
+    );
   });
 
   it("learns a house whose nights can be zero (a battery) and then reports only a run beyond its longest", () => {

@@ -154,7 +154,7 @@ export const de: Messages = {
     "Kein Tarif eingerichtet, daher werden keine Kosten gezeigt. Legen Sie einen in den Optionen des Add-ons an.",
   "anomalies.timeline": "Vorfälle im Zeitraum",
   "anomalies.learning":
-    "Lernphase: {days} von {needed} Tagen Verlauf. Bis dahin schweigt die Erkennung, außer bei fehlenden Daten.",
+    "Lernphase: {days} von {needed} Tagen Verlauf. Bis dahin meldet sie nur Tatsachen wie fehlende Daten oder einen Zähler, der nicht mehr zählt.",
   "anomalies.none": "Keine Auffälligkeiten in diesem Zeitraum.",
   "anomalies.open": "Andauernd",
   "anomalies.closed": "Beendet",

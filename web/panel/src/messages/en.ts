@@ -147,7 +147,7 @@ export const en = {
   "building.noTariff": "No tariff is configured, so costs are not shown. Add one in the add-on's options.",
   "anomalies.timeline": "Incidents over the period",
   "anomalies.learning":
-    "Still learning: {days} of {needed} days of history. The detectors stay silent until then, except for missing data.",
+    "Still learning: {days} of {needed} days of history. Until then they report only facts, such as missing data or a meter that stopped counting.",
   "anomalies.none": "No anomalies in this period.",
   "anomalies.open": "Ongoing",
   "anomalies.closed": "Over",

@@ -155,7 +155,7 @@ export const fr: Messages = {
     "Aucun tarif n'est configuré, les coûts ne sont donc pas affichés. Ajoutez-en un dans les options de l'add-on.",
   "anomalies.timeline": "Incidents sur la période",
   "anomalies.learning":
-    "Apprentissage en cours : {days} jours d'historique sur {needed}. Jusque-là, les détecteurs restent silencieux, sauf en cas de données manquantes.",
+    "Apprentissage en cours : {days} jours d'historique sur {needed}. Jusque-là, ils ne signalent que des faits, comme des données manquantes ou un compteur qui ne compte plus.",
   "anomalies.none": "Aucune anomalie sur cette période.",
   "anomalies.open": "En cours",
   "anomalies.closed": "Terminé",
