@@ -13,7 +13,8 @@
  * z threshold alarms some 20 times a month. A run
  * alarms only when its excess energy is beyond the quantile of the house's own recent runs of a like
  * rate that leaves `alarmsPer30Days` alarms a month (scaled by the sensitivity), times a margin,
- * and only when its excess energy matters (materiality.ts).
+ * and only when its excess energy matters (materiality.ts). A run of two hours is reported as a
+ * spike: a load of 15 minutes to 2 hours that straddled an hour boundary.
  */
 import { quantile } from "simple-statistics";
 import { RollingMean } from "./materiality.js";
@@ -170,15 +171,22 @@ export class HourOfWeekDetector implements HourDetector {
     if (!this.beatsHouseNormal(run)) return null;
     // After the house-normal bar, so that an immaterial run still counts among the house's runs.
     if (!this.load.isMaterial(run.excessKwh)) return null;
+    // A run of two hours is a spike that filled two hours (a 10 kW load for 90 minutes): called so,
+    // as the house owner would, and as the one-hour spike detector calls its own.
+    const spanHours = (run.endMs - run.startMs) / 3_600_000;
+    const spike = spanHours <= 2;
+    const what = spike
+      ? `A spike over ${spanHours} hours`
+      : `${run.hours} hours of unusually high consumption`;
     return {
-      kind: "unusual-consumption",
+      kind: spike ? "spike" : "unusual-consumption",
       startMs: run.startMs,
       endMs: run.endMs,
       expected: run.expectedKwh,
       observed: run.observedKwh,
       unit: "kWh",
       score: run.peakZ,
-      message: `${run.hours} hours of unusually high consumption: ${fmt(run.observedKwh)} kWh where ${fmt(run.expectedKwh)} kWh is usual for these hours of the week (${fmt(run.excessKwh)} kWh extra, robust z ${fmt(run.peakZ, 1)}).`,
+      message: `${what}: ${fmt(run.observedKwh)} kWh where ${fmt(run.expectedKwh)} kWh is usual for these hours of the week (${fmt(run.excessKwh)} kWh extra, robust z ${fmt(run.peakZ, 1)}).`,
     };
   }
 }

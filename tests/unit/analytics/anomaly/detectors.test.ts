@@ -47,6 +47,16 @@ describe("hour-of-week detector", () => {
     expect(event!.message).toMatch(/4 hours of unusually high consumption/);
   });
 
+  it("calls a two-hour excess a spike", () => {
+    const at = 100 * 24 + 2;
+    const events = replay(
+      detector(),
+      withChange(household(120), at, at + 2, (h) => ({ importKwh: h.importKwh + 5 })),
+    );
+    expect(events.map((e) => [e.kind, (e.endMs - e.startMs) / H])).toEqual([["spike", 2]]);
+    expect(events[0]!.message).toMatch(/^A spike over 2 hours: /);
+  });
+
   it("leaves a single extreme hour to the spike detector", () => {
     const at = 100 * 24 + 3;
     const events = replay(
