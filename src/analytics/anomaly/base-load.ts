@@ -40,7 +40,10 @@ export interface BaseLoadOptions {
    */
   readonly minDays: number;
   readonly minShiftSigmas: number;
-  /** The rise, in σ, that is reported after `minDays` nights rather than one night later. */
+  /**
+   * A rise every night of which lies this many σ above the reference is reported after `minDays`
+   * nights rather than one night later.
+   */
   readonly quickShiftSigmas: number;
   /**
    * Day-level regimes (a two-level mixture: homes move between states such as heating on and off,
@@ -68,7 +71,7 @@ const DEFAULT_BASE_LOAD: BaseLoadOptions = {
   h: 5,
   minDays: 2,
   minShiftSigmas: 2,
-  quickShiftSigmas: 4,
+  quickShiftSigmas: 2.5,
   familiarShare: 0.4,
   familiarDays: 60,
   familiarMinNights: 14,
@@ -252,11 +255,11 @@ export class BaseLoadDetector implements HourDetector {
     const toKw = median(since);
     // Durable means most nights since the onset: one night with the heating on is no new base load.
     if (since.length < this.options.minDays) return null;
-    // Two nights are enough for a clear rise (a device left on costs money every hour); a small
-    // rise, and any fall, must hold for a third night before it is told apart from a two-night
-    // spell (guests, a heater on through a cold weekend, a weekend away).
+    // Two nights, each clearly up, are enough for a rise (a device left on costs money every hour);
+    // a smaller or uneven rise, and any fall, must hold for a third night before it is told apart
+    // from a two-night spell (guests, a heater on through a cold weekend, a weekend away).
     const shift = Math.abs(toKw - ref);
-    const quick = rising && shift >= this.options.quickShiftSigmas * sigma;
+    const quick = rising && Math.min(...since) - ref >= this.options.quickShiftSigmas * sigma;
     if (since.length <= this.options.minDays && !quick) return null;
     if (shift < this.options.minShiftSigmas * sigma) {
       // Enough nights, yet most of them sit at the reference: the CUSUM only summed a slow drift or
