@@ -17,6 +17,7 @@
  * which fault, and within what tolerance, is protocol-score.ts's to judge.
  */
 import { median, quantile } from "simple-statistics";
+import { type MutableHour, shiftImport } from "./inject.js";
 import { integer, seededRandom } from "./random.js";
 import type { HourObservation } from "./types.js";
 
@@ -59,8 +60,6 @@ const DECK: readonly ProtocolFaultKind[] = [
   "spike",
 ];
 
-type Mutable = { -readonly [K in keyof HourObservation]: HourObservation[K] };
-
 /**
  * @param localHour the hour of day (0–23) in the house's zone, for the night median.
  * @throws when the series is too short or too gappy to hold the eight faults.
@@ -79,7 +78,7 @@ export function injectProtocolFaults(
     }));
     const starts = layout(hours, drawn, random);
     if (starts === null) continue;
-    const out: Mutable[] = hours.map((h) => ({ ...h }));
+    const out: MutableHour[] = hours.map((h) => ({ ...h }));
     const faults = drawn
       .map((d, i) => apply(out, d.kind, starts[i]!, d.hours, sizes))
       .sort((a, b) => a.startMs - b.startMs);
@@ -149,7 +148,7 @@ function layout(
 }
 
 function apply(
-  out: Mutable[],
+  out: MutableHour[],
   kind: ProtocolFaultKind,
   at: number,
   hours: number,
@@ -195,24 +194,5 @@ function apply(
         if (h.importRegisterKwh !== undefined) h.importRegisterKwh = Number.NaN;
       }
       return fault(0, "12 h without data");
-  }
-}
-
-/**
- * Adds `delta(hour)` kWh to each of `hours` hours from `at` (all of which have data), and carries
- * the running total into the register of every later hour, so register differences stay the import.
- */
-function shiftImport(out: Mutable[], at: number, hours: number, delta: (h: Mutable) => number): void {
-  let added = 0;
-  for (let k = at; k < at + hours; k++) {
-    const h = out[k]!;
-    const d = delta(h);
-    h.importKwh += d;
-    added += d;
-    if (h.importRegisterKwh !== undefined) h.importRegisterKwh += added;
-  }
-  for (let k = at + hours; k < out.length; k++) {
-    const h = out[k]!;
-    if (h.importRegisterKwh !== undefined) h.importRegisterKwh += added;
   }
 }

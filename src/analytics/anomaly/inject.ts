@@ -46,14 +46,15 @@ const H = 3_600_000;
 const LEARNING_HOURS = 42 * 24;
 const SLOT_HOURS = 10 * 24;
 
-type Mutable = { -readonly [K in keyof HourObservation]: HourObservation[K] };
+/** An hour the injection may change (a copy of the input). */
+export type MutableHour = { -readonly [K in keyof HourObservation]: HourObservation[K] };
 
 export function injectFaults(
   hours: readonly HourObservation[],
   seed: number,
 ): { hours: HourObservation[]; faults: InjectedFault[] } {
   const random = seededRandom(seed);
-  const out: Mutable[] = hours.map((h) => ({ ...h }));
+  const out: MutableHour[] = hours.map((h) => ({ ...h }));
   const faults: InjectedFault[] = [];
   const hasExport = hours.some((h) => h.exportKwh !== undefined);
   const deck: FaultKind[] = [];
@@ -77,7 +78,7 @@ export function injectFaults(
   return { hours: out, faults };
 }
 
-function apply(kind: FaultKind, out: Mutable[], at: number, random: () => number): InjectedFault | null {
+function apply(kind: FaultKind, out: MutableHour[], at: number, random: () => number): InjectedFault | null {
   const startMs = out[at]!.startMs;
   const span = (hours: number, description: string): InjectedFault => ({
     kind,
@@ -89,18 +90,18 @@ function apply(kind: FaultKind, out: Mutable[], at: number, random: () => number
     case "spike": {
       const kw = uniform(random, 3, 10);
       const minutes = integer(random, 15, 60);
-      addEnergy(out, at, 1, (kw * minutes) / 60);
+      shiftImport(out, at, 1, () => (kw * minutes) / 60);
       return span(1, `+${kw.toFixed(1)} kW for ${minutes} min`);
     }
     case "excess": {
       const kw = uniform(random, 1, 2);
       const hours = integer(random, 3, 8);
-      addEnergy(out, at, hours, kw);
+      shiftImport(out, at, hours, () => kw);
       return span(hours, `+${kw.toFixed(2)} kW for ${hours} h`);
     }
     case "base-load-step": {
       const w = integer(random, 100, 300);
-      addEnergy(out, at, 7 * 24, w / 1000);
+      shiftImport(out, at, 7 * 24, () => w / 1000);
       return span(7 * 24, `base load +${w} W for 7 days`);
     }
     case "schedule-shift": {
@@ -150,7 +151,7 @@ function apply(kind: FaultKind, out: Mutable[], at: number, random: () => number
 }
 
 /** The export-loss detector's own notion of "usually exporting" over the 30 days before `at`. */
-function exportIsUsual(out: readonly Mutable[], at: number): boolean {
+function exportIsUsual(out: readonly MutableHour[], at: number): boolean {
   const daily: number[] = [];
   for (let d = 30; d >= 1; d--) {
     let kwh = 0;
@@ -166,12 +167,23 @@ function exportIsUsual(out: readonly Mutable[], at: number): boolean {
   );
 }
 
-function addEnergy(out: Mutable[], at: number, hours: number, kwhPerHour: number): void {
+/**
+ * Adds `delta(hour)` kWh to each of `hours` hours from `at` (hours without data keep none, but the
+ * meter counted it), and carries the running total into the register of every later hour, so
+ * register differences stay the import.
+ */
+export function shiftImport(
+  out: MutableHour[],
+  at: number,
+  hours: number,
+  delta: (hour: MutableHour) => number,
+): void {
   let added = 0;
   for (let k = 0; k < hours && at + k < out.length; k++) {
     const h = out[at + k]!;
-    if (!Number.isNaN(h.importKwh)) h.importKwh += kwhPerHour;
-    added += kwhPerHour;
+    const d = delta(h);
+    if (!Number.isNaN(h.importKwh)) h.importKwh += d;
+    added += d;
     if (h.importRegisterKwh !== undefined) h.importRegisterKwh += added;
   }
   // The register keeps the added energy after the fault ends.
